@@ -1,0 +1,3 @@
+import MediaIO
+/// The AV-Align audio-video synchronisation metric (built in its own issue).
+public enum AVAlignMetric {}

@@ -1,0 +1,22 @@
+#pragma once
+#include <errno.h>
+#include <libavutil/avutil.h>
+#include <libavutil/channel_layout.h>
+#include <libavutil/display.h>
+#include <libavutil/error.h>
+#include <libavutil/imgutils.h>
+#include <libavutil/mathematics.h>
+#include <libavutil/opt.h>
+#include <libavutil/samplefmt.h>
+#include <libavutil/tx.h>
+
+/// AVERROR(EAGAIN): a macro Swift cannot import.
+static inline int swift_AVERROR_EAGAIN(void) { return AVERROR(EAGAIN); }
+/// AVERROR_EOF as a function.
+static inline int swift_AVERROR_EOF(void) { return AVERROR_EOF; }
+/// AVERROR(e) for any errno value.
+static inline int swift_AVERROR(int e) { return AVERROR(e); }
+/// AV_NOPTS_VALUE as a function.
+static inline int64_t swift_AV_NOPTS_VALUE(void) { return AV_NOPTS_VALUE; }
+/// AV_TIME_BASE as a function.
+static inline int swift_AV_TIME_BASE(void) { return AV_TIME_BASE; }
