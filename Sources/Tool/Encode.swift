@@ -1,0 +1,160 @@
+import ArgumentParser
+import Foundation
+import MediaIO
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `mmdisco-av encode`: turn tensor samples back into MP4 (H.264 + AAC) for viewing.
+struct Encode: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Encode tensor samples (a prep/generate tar, or an .npy pair) as MP4: H.264 + AAC.",
+        discussion: """
+            Reads a tar from stdin, or the files given: a tar, or KEY.video.npy and KEY.audio.npy. \
+            Writes one MP4 to stdout (fragmented when stdout is a pipe), or one file per sample with \
+            --out-dir. Frame rate and sample rate come from each sample's json, else the flags.
+
+            Examples:
+              mmdisco-av prep < clips.list | mmdisco-av encode --key 000000_w000 > clip.mp4
+              mmdisco-av encode --out-dir previews/ < shard.tar
+              mmdisco-av encode x.video.npy x.audio.npy -o x.mp4
+            """)
+
+    @Argument(help: ArgumentHelp("A tar, or a video .npy and an optional audio .npy. Default: a tar on stdin.", valueName: "FILE"))
+    var files: [String] = []
+
+    @Option(help: ArgumentHelp("Encode only the sample with this key.", valueName: "KEY"))
+    var key: String?
+
+    @Option(name: .customLong("out-dir"), help: ArgumentHelp("Write every sample to DIR/KEY.mp4 instead of one MP4 to stdout.", valueName: "DIR"))
+    var outDir: String?
+
+    @Option(name: [.short, .customLong("output")], help: ArgumentHelp("Write the MP4 to FILE (atomically) instead of stdout.", valueName: "FILE"))
+    var output: String?
+
+    @Option(help: ArgumentHelp("Upscale frames to SIZE x SIZE for viewing (bicubic). Default: as stored.", valueName: "SIZE"))
+    var size: Int?
+
+    @Option(help: ArgumentHelp("H.264 constant rate factor: 0 is lossless, 18 visually lossless, 51 worst.", valueName: "CRF"))
+    var crf: Int = 18
+
+    @Option(help: ArgumentHelp("Frame rate when the sample has no json (default 10).", valueName: "FPS"))
+    var fps: Double = 10
+
+    @Option(name: .customLong("sample-rate"), help: ArgumentHelp("Audio sample rate when the sample has no json (default 16000).", valueName: "HZ"))
+    var sampleRate: Int = 16_000
+
+    mutating func validate() throws {
+        guard (0...51).contains(crf) else { throw ValidationError("--crf must be in 0...51, got \(crf)") }
+        if let size, !(16...4096).contains(size) { throw ValidationError("--size must be in 16...4096, got \(size)") }
+        guard fps > 0, sampleRate > 0 else { throw ValidationError("--fps and --sample-rate must be positive") }
+        if outDir != nil && output != nil { throw ValidationError("--out-dir and --output cannot be used together") }
+        if outDir == nil && output == nil && isatty(1) == 1 {
+            throw ValidationError("refusing to write an MP4 to a terminal: redirect stdout, or use -o FILE or --out-dir DIR")
+        }
+    }
+
+    func run() throws {
+        Interrupt.install()
+        var encoded = 0, failed = 0, remaining = 0
+        do {
+            let npys = files.filter { $0.hasSuffix(".npy") }
+            if !npys.isEmpty {
+                guard npys.count == files.count, npys.count <= 2 else {
+                    throw ValidationError("give a tar, or one video .npy and at most one audio .npy")
+                }
+                let video = npys.first { !$0.hasSuffix("audio.npy") } ?? npys[0]
+                let audio = npys.first { $0 != video }
+                let tensors = try SampleTensors(audioNpy: try audio.map(readAll), videoNpy: try readAll(video), name: video)
+                let name = URL(fileURLWithPath: video).lastPathComponent
+                let key = WebDatasetNaming.split(name)?.key ?? name
+                try encodeSample(key: key, tensors, fps: fps, sampleRate: sampleRate)
+                encoded = 1
+            } else {
+                guard files.count <= 1 else { throw ValidationError("give at most one tar file") }
+                let source = try ByteSource(path: files.first ?? "-")
+                let reader = WebDatasetReader(tar: TarReader(source: source))
+                while let sample = try reader.next() {
+                    if Interrupt.received != nil { break }
+                    if let key, sample.key != key { continue }
+                    if outDir == nil && encoded + failed > 0 { remaining += 1; continue }
+                    do {
+                        try encode(sample)
+                        encoded += 1
+                    } catch let error as OutputError where error == .brokenPipe {
+                        throw error
+                    } catch {
+                        failed += 1
+                        log("encode", "\(sample.key): \(error)")
+                    }
+                }
+            }
+        } catch OutputError.brokenPipe {
+            exitQuietlyOnBrokenPipe()
+        } catch let error as ValidationError {
+            throw error
+        } catch {
+            log("encode", "\(error)")
+            throw ExitCode(ExitStatus.fatal)
+        }
+        if remaining > 0 { log("encode", "encoded the first sample; \(remaining) more in the input (use --key or --out-dir)") }
+        if encoded + failed == 0 {
+            log("encode", key.map { "no sample with key \($0) in the input" } ?? "no samples in the input")
+            throw ExitCode(ExitStatus.partial)
+        }
+        if failed > 0 { throw ExitCode(ExitStatus.partial) }
+    }
+
+    private func encode(_ sample: WebDatasetSample) throws {
+        guard let video = sample.files["video.npy"] else {
+            throw SampleError("no video.npy in the sample")
+        }
+        var sampleFps = fps, rate = sampleRate
+        if let json = sample.files["json"],
+           let object = try? JSONSerialization.jsonObject(with: Data(json)) as? [String: Any] {
+            if let f = object["fps"] as? Double, f > 0 { sampleFps = f }
+            if let r = object["sample_rate"] as? Int, r > 0 { rate = r }
+        }
+        let tensors = try SampleTensors(audioNpy: sample.files["audio.npy"], videoNpy: video, name: sample.key)
+        try encodeSample(key: sample.key, tensors, fps: sampleFps, sampleRate: rate)
+    }
+
+    private func encodeSample(key: String, _ tensors: SampleTensors, fps: Double, sampleRate: Int) throws {
+        var options = MP4Options()
+        options.crf = crf
+        options.size = size
+        let rate = tensors.audio.isEmpty ? 0 : sampleRate
+        func write(_ writer: MP4Writer) throws {
+            for frame in tensors.frames {
+                try frame.withUnsafeBufferPointer { try writer.writeVideoFrame(rgb: $0) }
+            }
+            if !tensors.audio.isEmpty {
+                try tensors.audio.withUnsafeBufferPointer { try writer.writeAudio($0) }
+            }
+            try writer.finish()
+        }
+        if let path = outDir.map({ "\($0)/\(key.replacingOccurrences(of: "/", with: "_")).mp4" }) ?? output {
+            let temporary = "\(path).tmp-\(getpid())"
+            defer { unlink(temporary) }
+            try write(MP4Writer(path: temporary, width: tensors.size, height: tensors.size, fps: fps,
+                                sampleRate: rate, options: options))
+            guard rename(temporary, path) == 0 else {
+                throw OutputError.system(path: path, operation: "rename", errno: errno)
+            }
+        } else {
+            try write(MP4Writer(fileDescriptor: 1, width: tensors.size, height: tensors.size, fps: fps,
+                                sampleRate: rate, options: options))
+        }
+    }
+}
+
+/// Reads a whole file into memory.
+func readAll(_ path: String) throws -> [UInt8] {
+    let source = try ByteSource(path: path)
+    var bytes: [UInt8] = []
+    while true {
+        let chunk = try source.read(upTo: 1 << 22)
+        if chunk.isEmpty { return bytes }
+        bytes += chunk
+    }
+}
