@@ -54,7 +54,7 @@ public final class MP4Writer {
                       sampleRate: sampleRate, options: options)
     }
 
-    private static let fragmentFlags = "frag_keyframe+empty_moov+default_base_moof"
+    private static let fragmentFlags = "frag_keyframe+empty_moov+delay_moov+default_base_moof"
 
     private init(muxer: EncodeMuxer, movflags: String, fragmented: Bool, width: Int, height: Int,
                  fps: Double, sampleRate: Int, options: MP4Options) throws {

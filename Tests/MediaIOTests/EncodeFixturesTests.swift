@@ -92,10 +92,17 @@ enum EncodeFixture {
     /// Decodes the video of `path` (a file or "pipe:0") to packed RGB24 bytes with the ffmpeg CLI.
     /// The YUV->RGB step uses accurate rounding and full chroma interpolation: ffmpeg's fast
     /// default alone adds about 2 levels of error, even to a lossless (crf 0) stream.
+    /// `-fps_mode passthrough` keeps one output picture per coded frame: otherwise the CLI
+    /// duplicates the first frame when another stream (AAC priming) starts earlier.
     static func decodeVideo(_ path: String, stdin: FileHandle? = nil) throws -> [UInt8] {
-        [UInt8](try run("ffmpeg", ["-v", "error", "-i", path, "-map", "0:v",
-                                   "-sws_flags", "bicubic+accurate_rnd+full_chroma_int",
-                                   "-f", "rawvideo", "-pix_fmt", "rgb24", "-"], stdin: stdin))
+        [UInt8](try run("ffmpeg", videoDecodeArguments(input: path, output: "-"), stdin: stdin))
+    }
+
+    /// ffmpeg CLI arguments that decode the first video stream of `input` to RGB24 at `output`.
+    static func videoDecodeArguments(input: String, output: String) -> [String] {
+        ["-v", "error", "-i", input, "-map", "0:v", "-fps_mode", "passthrough",
+         "-sws_flags", "bicubic+accurate_rnd+full_chroma_int",
+         "-f", "rawvideo", "-pix_fmt", "rgb24", "-y", output]
     }
 
     /// Decodes the audio of `path` to mono float32 at `sampleRate` with the ffmpeg CLI.
