@@ -22,7 +22,9 @@ final class EncodeAudioStream {
         ctx.pointee.sample_fmt = AV_SAMPLE_FMT_FLTP
         ctx.pointee.sample_rate = Int32(sampleRate)
         av_channel_layout_default(&ctx.pointee.ch_layout, 1)
-        ctx.pointee.bit_rate = Int64(bitRate)
+        // AAC allows at most 6144 bits per channel per 1024-sample frame (96 kbit/s mono at
+        // 16 kHz); asking for more only makes the encoder warn and clamp.
+        ctx.pointee.bit_rate = Int64(min(bitRate, 6144 * sampleRate / 1024))
         ctx.pointee.time_base = AVRational(num: 1, den: Int32(sampleRate))
         if muxer.wantsGlobalHeader { ctx.pointee.flags |= AV_CODEC_FLAG_GLOBAL_HEADER }
         try codec.open()

@@ -6,6 +6,12 @@ import Darwin
 import CAVUtil
 
 /// Writes an MP4 file or stream: H.264 video from RGB24 pictures plus optional mono AAC audio.
+///
+/// Timing: picture n is shown at n/fps and audio sample k at k/sampleRate, both from 0. The AAC
+/// encoder's 1024 priming samples and x264's B-frame delay are covered by MP4 edit lists, so
+/// players (and ffmpeg, for normal MP4) start both streams at 0 and in sync. Fragmented output
+/// uses `delay_moov` so the moov, written with the first fragment, can carry those edit lists;
+/// ffmpeg 5.1 then reports audio from -0.064 s (priming) instead of dropping it.
 public final class MP4Writer {
     private enum State { case open, finished, failed }
 

@@ -8,7 +8,7 @@ private final class EncodePipeDrain: Sendable {
 
     /// Starts draining `readFD` (closed when the writer side hits EOF) into `path`.
     init(readFD: Int32, path: String) {
-        FileManager.default.createFile(atPath: path, contents: nil)
+        _ = FileManager.default.createFile(atPath: path, contents: nil)
         let done = self.done
         Thread.detachNewThread {
             defer { close(readFD); done.signal() }
@@ -169,6 +169,30 @@ final class EncodePipeTests: XCTestCase {
             caught = error
         }
         XCTAssertEqual(caught as? EncodeError, .brokenPipe, "got \(String(describing: caught))")
+    }
+
+    func testReaderGoneMidStreamFailsTheWriteAndThenCloses() throws {
+        let fds = try makePipe()
+        defer { close(fds.write) }
+        let writer = try MP4Writer(fileDescriptor: fds.write, width: width, height: height, fps: fps,
+                                   sampleRate: 0, options: MP4Options())
+        close(fds.read)
+        // Fragments are cut at keyframes every 2 s (20 frames), so 80 frames reach the pipe
+        // well before finish().
+        var failedAt: Int?
+        for t in 0..<80 {
+            let rgb = EncodeFixture.pattern(width: width, height: height, frame: t)
+            do {
+                try rgb.withUnsafeBufferPointer { try writer.writeVideoFrame(rgb: $0) }
+            } catch {
+                XCTAssertEqual(error as? EncodeError, .brokenPipe)
+                failedAt = t
+                break
+            }
+        }
+        print("encode EPIPE: write failed at frame \(String(describing: failedAt))")
+        XCTAssertNotNil(failedAt)
+        XCTAssertThrowsError(try writer.finish()) { XCTAssertEqual($0 as? EncodeError, .closed) }
     }
 
     func testNonFragmentedToPipeIsRejected() throws {
