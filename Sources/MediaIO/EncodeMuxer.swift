@@ -68,11 +68,11 @@ final class EncodeMuxer {
         return stream.pointee.index
     }
 
-    /// Writes the file header with the given `movflags` (e.g. "+faststart").
+    /// Writes the file header with the given `movflags` (e.g. "+faststart"; empty for none).
     func writeHeader(movflags: String) throws {
         var options: OpaquePointer?
         defer { av_dict_free(&options) }
-        av_dict_set(&options, "movflags", movflags, 0)
+        if !movflags.isEmpty { av_dict_set(&options, "movflags", movflags, 0) }
         try mapped(avformat_write_header(context, &options), "writing the MP4 header")
     }
 

@@ -13,12 +13,15 @@ struct EncodeOutputKind {
     /// The descriptor's current offset when it is seekable, else nil.
     let offset: Int64?
 
-    /// Inspects `fd` with `fstat` and `lseek`.
+    /// Inspects `fd` with `fstat`, `fcntl` and `lseek`; a file opened for appending counts as
+    /// not seekable, since every write lands at its end whatever the offset.
     init(fileDescriptor fd: Int32) {
         var info = stat()
         let regular = fstat(fd, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
+        let flags = fcntl(fd, F_GETFL)
+        let appending = flags >= 0 && (flags & O_APPEND) != 0
         let position = lseek(fd, 0, SEEK_CUR)
-        seekableRegularFile = regular && position >= 0
+        seekableRegularFile = regular && !appending && position >= 0
         offset = position >= 0 ? Int64(position) : nil
     }
 
@@ -37,9 +40,14 @@ struct EncodeOutputKind {
 /// The state the AVIO callbacks reach through their opaque pointer.
 private final class EncodeFDState {
     let fd: Int32
+    /// The descriptor's offset when output began: FFmpeg's position 0.
+    let base: Int64
     var sawBrokenPipe = false
 
-    init(fd: Int32) { self.fd = fd }
+    init(fd: Int32, base: Int64) {
+        self.fd = fd
+        self.base = base
+    }
 }
 
 /// Writes all of `buffer` to the descriptor, retrying short writes and EINTR.
@@ -69,10 +77,12 @@ private func encodeSeekCallback(_ opaque: UnsafeMutableRawPointer?, _ offset: In
     let state = Unmanaged<EncodeFDState>.fromOpaque(opaque).takeUnretainedValue()
     if whence & AVSEEK_SIZE != 0 {
         var info = stat()
-        return fstat(state.fd, &info) == 0 ? Int64(info.st_size) : Int64(swift_AVERROR(errno))
+        return fstat(state.fd, &info) == 0 ? Int64(info.st_size) - state.base : Int64(swift_AVERROR(errno))
     }
-    let result = lseek(state.fd, off_t(offset), whence & ~AVSEEK_FORCE)
-    return result < 0 ? Int64(swift_AVERROR(errno)) : Int64(result)
+    let mode = whence & ~AVSEEK_FORCE
+    let target = mode == SEEK_SET ? offset + state.base : offset
+    let result = lseek(state.fd, off_t(target), mode)
+    return result < 0 ? Int64(swift_AVERROR(errno)) : Int64(result) - state.base
 }
 
 /// An owned custom `AVIOContext` that writes (and, if seekable, seeks) a caller's file descriptor.
@@ -84,9 +94,11 @@ final class EncodeFDOutput {
     /// True once a write has failed with EPIPE.
     var sawBrokenPipe: Bool { state.sawBrokenPipe }
 
-    /// Wraps `fd` (not closed here); `seekable` enables the seek callback.
+    /// Wraps `fd` (not closed here); `seekable` enables the seek callback, with positions
+    /// counted from the descriptor's offset now.
     init(fileDescriptor fd: Int32, seekable: Bool, bufferSize: Int = 1 << 16) throws {
-        state = EncodeFDState(fd: fd)
+        let base = seekable ? lseek(fd, 0, SEEK_CUR) : 0
+        state = EncodeFDState(fd: fd, base: Int64(max(0, base)))
         guard let buffer = av_malloc(bufferSize) else {
             throw EncodeError.from(swift_AVERROR(ENOMEM), "allocating the output buffer")
         }

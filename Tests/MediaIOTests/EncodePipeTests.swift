@@ -139,6 +139,34 @@ final class EncodePipeTests: XCTestCase {
         XCTAssertEqual(try EncodeFixture.stream(streams, "audio")["duration_ts"] as? Int, 25_600)
     }
 
+    func testDescriptorAfterExistingBytesAndAppendMode() throws {
+        let dir = try EncodeFixture.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let prefix = [UInt8](repeating: 0x55, count: 1000)
+        for append in [false, true] {
+            let path = dir.appendingPathComponent("after\(append).bin").path
+            let fd = open(path, O_CREAT | O_TRUNC | O_RDWR | (append ? O_APPEND : 0), 0o644)
+            XCTAssertGreaterThanOrEqual(fd, 0)
+            XCTAssertEqual(prefix.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }, prefix.count)
+            do {
+                let writer = try MP4Writer(fileDescriptor: fd, width: width, height: height, fps: fps,
+                                           sampleRate: sampleRate, options: MP4Options())
+                XCTAssertEqual(writer.isFragmented, append, "O_APPEND output cannot be patched in place")
+                let audio = EncodeFixture.sine(count: sampleRate * frames / Int(fps), sampleRate: sampleRate)
+                try EncodeFixture.feed(writer, width: width, height: height, frames: frames, audio: audio)
+                try writer.finish()
+            }
+            close(fd)
+            let data = try Data(contentsOf: URL(fileURLWithPath: path))
+            XCTAssertEqual([UInt8](data.prefix(prefix.count)), prefix)
+            let mp4Path = dir.appendingPathComponent("after\(append).mp4").path
+            try data.dropFirst(prefix.count).write(to: URL(fileURLWithPath: mp4Path))
+            let streams = try EncodeFixture.probeStreams(mp4Path)
+            XCTAssertEqual(try EncodeFixture.stream(streams, "video")["nb_read_frames"] as? String, "16")
+            XCTAssertEqual(try EncodeFixture.stream(streams, "audio")["codec_name"] as? String, "aac")
+        }
+    }
+
     func testForcedFragmentedFile() throws {
         let dir = try EncodeFixture.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
