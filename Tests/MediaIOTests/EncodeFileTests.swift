@@ -112,6 +112,37 @@ final class EncodeFileTests: XCTestCase {
         }
     }
 
+    func testAudioStreamNeverFedStillFinishes() throws {
+        let dir = try EncodeFixture.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("silent.mp4").path
+        let writer = try MP4Writer(path: path, width: width, height: height, fps: fps,
+                                   sampleRate: 22_050, options: MP4Options())
+        try EncodeFixture.feed(writer, width: width, height: height, frames: frames, audio: [])
+        try writer.finish()
+        try writer.finish()  // a second finish is a no-op
+        let video = try EncodeFixture.stream(try EncodeFixture.probeStreams(path), "video")
+        XCTAssertEqual(video["nb_read_frames"] as? String, "16")
+    }
+
+    func testEightFPSWith22kHzAudio() throws {
+        let dir = try EncodeFixture.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("eight.mp4").path
+        let writer = try MP4Writer(path: path, width: width, height: height, fps: 8, sampleRate: 22_050,
+                                   options: MP4Options())
+        let audio = EncodeFixture.sine(count: 22_050 * 2, sampleRate: 22_050)
+        try EncodeFixture.feed(writer, width: width, height: height, frames: 16, audio: audio)
+        try writer.finish()
+        let streams = try EncodeFixture.probeStreams(path)
+        let video = try EncodeFixture.stream(streams, "video")
+        XCTAssertEqual(video["avg_frame_rate"] as? String, "8/1")
+        XCTAssertEqual(Double(video["duration"] as? String ?? "") ?? -1, 2.0, accuracy: 0.125)
+        let sound = try EncodeFixture.stream(streams, "audio")
+        XCTAssertEqual(sound["sample_rate"] as? String, "22050")
+        XCTAssertEqual(Double(sound["duration"] as? String ?? "") ?? -1, 2.0, accuracy: 0.001)
+    }
+
     func testNonIntegerFrameRate() throws {
         let dir = try EncodeFixture.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
