@@ -74,6 +74,9 @@ public final class ByteSink {
 
 /// A file written under a temporary name and renamed into place only on `commit()`,
 /// so readers never see a partial file; `abort()` or deinit without commit removes it.
+///
+/// When the path names something other than a regular file (`/dev/null`, a FIFO), it is
+/// written in place: renaming over a device would replace it.
 public final class AtomicFile {
     /// The final path.
     public let path: String
@@ -81,11 +84,19 @@ public final class AtomicFile {
     public let temporaryPath: String
     /// The sink that writes the temporary file.
     public let sink: ByteSink
+    private let inPlace: Bool
     private var finished = false
 
     /// Opens `PATH.tmp-PID-N` beside `path` for writing.
     public init(path: String) throws {
         self.path = path
+        if AtomicFile.isSpecialFile(path) {
+            self.temporaryPath = path
+            self.sink = try ByteSink(creating: path)
+            self.inPlace = true
+            return
+        }
+        self.inPlace = false
         var suffix = 0
         var candidate: String
         repeat {
@@ -99,6 +110,7 @@ public final class AtomicFile {
     /// Flushes to disk and renames the temporary file onto the final path.
     public func commit() throws {
         guard !finished else { return }
+        if inPlace { finished = true; return }
         if fsync(sink.fileDescriptor) != 0, errno != EINVAL {
             throw OutputError.system(path: temporaryPath, operation: "fsync", errno: errno)
         }
@@ -113,9 +125,16 @@ public final class AtomicFile {
     /// Removes the temporary file; the final path is left untouched.
     public func abort() {
         guard !finished else { return }
+        if inPlace { finished = true; return }
         unlink(temporaryPath)
         finished = true
     }
 
     deinit { abort() }
+
+    /// True when `path` exists and is not a regular file (a device or FIFO), which must be written in place.
+    public static func isSpecialFile(_ path: String) -> Bool {
+        var st = stat()
+        return stat(path, &st) == 0 && (st.st_mode & S_IFMT) != S_IFREG
+    }
 }

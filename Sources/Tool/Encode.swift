@@ -83,13 +83,15 @@ struct Encode: ParsableCommand {
                         encoded += 1
                     } catch let error as OutputError where error == .brokenPipe {
                         throw error
+                    } catch let error as EncodeError where error == .brokenPipe {
+                        throw error
                     } catch {
                         failed += 1
                         log("encode", "\(sample.key): \(error)")
                     }
                 }
             }
-        } catch OutputError.brokenPipe {
+        } catch OutputError.brokenPipe, EncodeError.brokenPipe {
             exitQuietlyOnBrokenPipe()
         } catch let error as ValidationError {
             throw error
@@ -133,7 +135,11 @@ struct Encode: ParsableCommand {
             }
             try writer.finish()
         }
-        if let path = outDir.map({ "\($0)/\(key.replacingOccurrences(of: "/", with: "_")).mp4" }) ?? output {
+        if let path = outDir.map({ "\($0)/\(key.replacingOccurrences(of: "/", with: "_")).mp4" }) ?? output,
+           AtomicFile.isSpecialFile(path) {
+            try write(MP4Writer(path: path, width: tensors.size, height: tensors.size, fps: fps,
+                                sampleRate: rate, options: options))
+        } else if let path = outDir.map({ "\($0)/\(key.replacingOccurrences(of: "/", with: "_")).mp4" }) ?? output {
             let temporary = "\(path).tmp-\(getpid())"
             defer { unlink(temporary) }
             try write(MP4Writer(path: temporary, width: tensors.size, height: tensors.size, fps: fps,

@@ -1,4 +1,5 @@
 import ArgumentParser
+import MediaIO
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -19,6 +20,7 @@ struct MMDiscoAV: ParsableCommand {
     /// Ignores SIGPIPE so a closed pipe surfaces as EPIPE, which the writers turn into a quiet exit.
     static func main() {
         signal(SIGPIPE, SIG_IGN)
+        FFmpegLog.configureFromEnvironment()
         main(nil)
     }
 }

@@ -95,7 +95,9 @@ final class PrepJob {
             start: window.start, duration: settings.windowSeconds, fps: settings.fps, frames: settings.frames,
             size: settings.size, fit: settings.fit.rawValue, sampleRate: settings.sampleRate,
             audioSamples: settings.audioSamples, channel: settings.channel.rawValue, preset: settings.preset,
-            sourceFps: nil, sourceSize: nil, rotation: 0, caption: entry.caption)
+            sourceFps: window.source.videoFPS,
+            sourceSize: window.source.displayWidth.flatMap { w in window.source.displayHeight.map { [w, $0] } },
+            rotation: window.source.rotation, caption: entry.caption)
         let audio = try NpyArray(float32: window.audio, shape: [1, settings.audioSamples])
         let video = try NpyArray(uint8: window.video, shape: [settings.frames, 3, settings.size, settings.size])
         try tar.appendAll([

@@ -1,0 +1,82 @@
+import Foundation
+import XCTest
+
+/// Runs the built `mmdisco-av` binary and collects its output, exit status and stderr.
+enum Tool {
+    /// Package root, from this file's path.
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
+
+    /// `../shared` beside the checkout, or nil when absent (a user's fresh clone).
+    static var shared: URL? {
+        let url = packageRoot.deletingLastPathComponent().appendingPathComponent("shared")
+        return FileManager.default.fileExists(atPath: url.path) ? url : nil
+    }
+
+    /// The built executable, next to the test bundle.
+    static var binary: URL {
+        let dir = Bundle.main.bundleURL.deletingLastPathComponent()
+        for candidate in [dir, Bundle.main.bundleURL] {
+            let url = candidate.appendingPathComponent("mmdisco-av")
+            if FileManager.default.isExecutableFile(atPath: url.path) { return url }
+        }
+        return packageRoot.appendingPathComponent(".build/debug/mmdisco-av")
+    }
+
+    /// The result of one run.
+    struct Result {
+        var status: Int32
+        var stdout: Data
+        var stderr: String
+    }
+
+    /// Runs the tool with `arguments`, feeding `stdin`.
+    @discardableResult
+    static func run(_ arguments: [String], stdin: Data = Data(), cwd: URL? = nil) throws -> Result {
+        try runProcess(binary.path, arguments, stdin: stdin, cwd: cwd)
+    }
+
+    /// Runs any program and collects its output.
+    static func runProcess(_ path: String, _ arguments: [String], stdin: Data = Data(), cwd: URL? = nil) throws -> Result {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: path)
+        p.arguments = arguments
+        if let cwd { p.currentDirectoryURL = cwd }
+        let input = Pipe(), output = Pipe(), error = Pipe()
+        p.standardInput = input
+        p.standardOutput = output
+        p.standardError = error
+        try p.run()
+        let writer = Thread {
+            input.fileHandleForWriting.write(stdin)
+            try? input.fileHandleForWriting.close()
+        }
+        writer.start()
+        var errData = Data()
+        let errReader = Thread { errData = error.fileHandleForReading.readDataToEndOfFile() }
+        errReader.start()
+        let out = output.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        while errReader.isExecuting || !errReader.isFinished { usleep(1000) }
+        return Result(status: p.terminationStatus, stdout: out, stderr: String(decoding: errData, as: UTF8.self))
+    }
+
+    /// Runs a shell command line (for pipelines) and collects its output.
+    static func shell(_ command: String, cwd: URL? = nil) throws -> Result {
+        try runProcess("/bin/bash", ["-c", command], cwd: cwd)
+    }
+
+    /// A fresh temporary directory, removed at the end of the test.
+    static func temporaryDirectory(_ test: XCTestCase) throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("mmdisco-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        test.addTeardownBlock { try? FileManager.default.removeItem(at: url) }
+        return url
+    }
+
+    /// True when python3 can import every module named.
+    static func python(has modules: [String]) -> Bool {
+        let r = try? runProcess("/usr/bin/env", ["python3", "-c", modules.map { "import \($0)" }.joined(separator: "; ")])
+        return r?.status == 0
+    }
+}
