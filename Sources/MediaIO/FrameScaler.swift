@@ -10,25 +10,40 @@ import CSWScale
 ///   covers the frame — exactly what OpenCV's FFmpeg backend does, so its output is bit-identical to
 ///   OpenCV's for the same decode. Rotation (if any) is applied afterwards as a lossless pixel shuffle.
 /// - `size == S`: the displayed (rotated) size is fitted like `scale=S:S:force_original_aspect_ratio=
-///   decrease|increase:flags=bicubic` (see `ImageOps.fittedSize`); the unrotated picture is scaled
-///   and converted in one bicubic `sws_scale` (as ffmpeg's negotiated graph does), rotated, then
-///   centre-padded or centre-cropped to S×S (`ImageOps.square`).
+///   decrease|increase:flags=bicubic` (see `ImageOps.fittedSize`); the picture is scaled and
+///   converted in one bicubic `sws_scale` (as ffmpeg's negotiated graph does), then centre-padded or
+///   centre-cropped to S×S (`ImageOps.square`).
+/// - Rotation: when autorotating, the decoded planes are turned first (`FrameRotator`, like the
+///   CLI's transpose/hflip/vflip); for formats it cannot turn, the RGB result is turned instead.
 final class FrameScaler {
     private var sws: OpaquePointer?
     private let spec: VideoSpec
     private let rotation: Int
     private let input: String
     private var target: Frame?
+    private let rotator: FrameRotator?
 
     /// Makes a scaler; `rotation` is the clockwise angle to apply (0 when not autorotating).
     init(spec: VideoSpec, rotation: Int, input: String) {
         self.spec = spec
         self.rotation = spec.autorotate ? rotation : 0
         self.input = input
+        rotator = self.rotation == 0 ? nil : FrameRotator(degrees: self.rotation, input: input)
     }
 
     /// Converts `frame`; `coded` is the decoder's coded size (used like OpenCV for native size).
     func convert(_ frame: Frame, coded: (Int, Int)) throws -> (pixels: [UInt8], width: Int, height: Int) {
+        if let rotator, FrameRotator.planeLayout(AVPixelFormat(rawValue: frame.pointer.pointee.format)) != nil {
+            let turned = try rotator.rotate(frame)
+            let size = (Int(turned.pointer.pointee.width), Int(turned.pointer.pointee.height))
+            return try convert(turned, coded: size, degrees: 0)
+        }
+        return try convert(frame, coded: coded, degrees: rotation)
+    }
+
+    /// Converts `frame`, turning the RGB result by `degrees`.
+    private func convert(_ frame: Frame, coded: (Int, Int), degrees rotation: Int) throws
+        -> (pixels: [UInt8], width: Int, height: Int) {
         let w = Int(frame.pointer.pointee.width), h = Int(frame.pointer.pointee.height)
         let swap = rotation == 90 || rotation == 270
         guard let side = spec.size else {

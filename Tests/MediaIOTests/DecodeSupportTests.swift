@@ -40,10 +40,9 @@ enum DecodeFixtures {
         throw XCTSkip("ffmpeg CLI not installed")
     }
 
-    /// A per-process scratch folder.
+    /// A scratch folder for generated fixtures, reused across runs (files are made atomically).
     static let scratch: URL = {
-        let url = FileManager.default.temporaryDirectory
-            .appendingPathComponent("mediaio-decode-tests-\(getpid())")
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("mediaio-decode-fixtures-v1")
         try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }()
@@ -56,7 +55,7 @@ enum DecodeFixtures {
         process.arguments = ["-nostdin", "-hide_banner", "-v", "error"] + args
         let out = Pipe()
         let errURL = scratch.appendingPathComponent("ffmpeg-stderr-\(UUID().uuidString).txt")
-        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
         let err = try FileHandle(forWritingTo: errURL)
         process.standardOutput = out
         process.standardError = err
@@ -64,6 +63,7 @@ enum DecodeFixtures {
         let data = out.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         try? err.close()
+        defer { try? FileManager.default.removeItem(at: errURL) }
         if process.terminationStatus != 0 {
             let message = (try? String(contentsOf: errURL, encoding: .utf8)) ?? ""
             throw NSError(domain: "ffmpeg", code: Int(process.terminationStatus),
@@ -76,8 +76,39 @@ enum DecodeFixtures {
     static func generated(_ name: String, _ args: [String]) throws -> String {
         let url = scratch.appendingPathComponent(name)
         if !FileManager.default.fileExists(atPath: url.path) {
-            try ffmpeg(["-y"] + args + [url.path])
+            let temp = scratch.appendingPathComponent("tmp-\(UUID().uuidString)-\(name)")
+            try ffmpeg(["-y"] + args + [temp.path])
+            _ = try? FileManager.default.moveItem(at: temp, to: url)
+            try? FileManager.default.removeItem(at: temp)
         }
+        return url.path
+    }
+
+    /// A 160x96 H.264 mp4 whose track header carries a display matrix for a clockwise `degrees`
+    /// rotation (the matrix ffmpeg's mov muxer writes for `rotate=`), patched into the tkhd box.
+    static func rotatedMP4(degrees: Int) throws -> String {
+        let url = scratch.appendingPathComponent("rotated\(degrees).mp4")
+        if FileManager.default.fileExists(atPath: url.path) { return url.path }
+        let plain = try generated("unrotated.mp4", ["-f", "lavfi", "-i", "testsrc2=size=160x96:rate=25:duration=1",
+                                                     "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"])
+        var data = try Data(contentsOf: URL(fileURLWithPath: plain))
+        guard let box = data.range(of: Data("tkhd".utf8)) else { throw XCTSkip("no tkhd box") }
+        let version = data[box.upperBound]
+        let matrixStart = box.upperBound + (version == 0 ? 40 : 52)
+        let (w, h): (Int32, Int32) = (160, 96)
+        let one: Int32 = 0x10000
+        let m: [Int32]
+        switch degrees {
+        case 90: m = [0, one, 0, -one, 0, 0, h << 16, 0, 0x4000_0000]
+        case 180: m = [-one, 0, 0, 0, -one, 0, w << 16, h << 16, 0x4000_0000]
+        default: m = [0, -one, 0, one, 0, 0, 0, w << 16, 0x4000_0000]
+        }
+        var bytes = Data()
+        for value in m { withUnsafeBytes(of: value.bigEndian) { bytes.append(contentsOf: $0) } }
+        data.replaceSubrange(matrixStart..<(matrixStart + 36), with: bytes)
+        let temp = scratch.appendingPathComponent("rotated\(degrees)-\(UUID().uuidString).mp4")
+        try data.write(to: temp)
+        _ = try? FileManager.default.moveItem(at: temp, to: url)
         return url.path
     }
 
@@ -131,6 +162,12 @@ final class DecodeSupportTests: XCTestCase {
         XCTAssertEqual(ImageOps.fittedSize(width: 960, height: 400, side: 64, fit: .pad).1, 27)
         XCTAssertEqual(ImageOps.fittedSize(width: 640, height: 480, side: 256, fit: .crop).0, 341)
         XCTAssertEqual(ImageOps.fittedSize(width: 640, height: 480, side: 256, fit: .crop).1, 256)
+    }
+
+    func testCropOffsetRoundsHalfToEvenLikeFFmpegCrop() {
+        XCTAssertEqual(ImageOps.offset(side: 256, size: 455), -100)   // 99.5 -> 100
+        XCTAssertEqual(ImageOps.offset(side: 256, size: 341), -42)    // 42.5 -> 42
+        XCTAssertEqual(ImageOps.offset(side: 64, size: 27), 18)       // pad truncates 18.5
     }
 
     func testRotateClockwise() {
