@@ -47,8 +47,11 @@ final class FrameScaler {
         let w = Int(frame.pointer.pointee.width), h = Int(frame.pointer.pointee.height)
         let swap = rotation == 90 || rotation == 270
         guard let side = spec.size else {
+            // OpenCV sizes its context and buffer by the coded size; if that leaves rows unwritten
+            // (a scaler path that waits for more input rows), convert at the frame size instead.
             let buffer = coded.0 >= w && coded.1 >= h ? coded : (w, h)
-            let raw = try scale(frame, from: buffer, to: buffer, keep: (w, h))
+            var raw = try scale(frame, from: buffer, to: buffer, keep: (w, h))
+            if raw.isEmpty { raw = try scale(frame, from: (w, h), to: (w, h), keep: (w, h)) }
             let turned = ImageOps.rotate(raw, width: w, height: h, degrees: rotation)
             return (turned.0, turned.1, turned.2)
         }
@@ -56,12 +59,16 @@ final class FrameScaler {
         let (fw, fh) = ImageOps.fittedSize(width: dw, height: dh, side: side, fit: spec.fit)
         let (uw, uh) = swap ? (fh, fw) : (fw, fh)
         let raw = try scale(frame, from: (w, h), to: (uw, uh), keep: (uw, uh))
+        if raw.isEmpty {
+            throw MediaError(input: input, reason: "scaler produced too few rows", step: "converting video",
+                             kind: .unsupported)
+        }
         let turned = ImageOps.rotate(raw, width: uw, height: uh, degrees: rotation)
         return (ImageOps.square(turned.0, width: turned.1, height: turned.2, side: side), side, side)
     }
 
     /// Runs sws_scale with a context made for `from` → `to` sizes over the frame's rows into an
-    /// aligned picture and returns its top-left `keep` region, packed.
+    /// aligned picture and returns its top-left `keep` region, packed (empty if fewer rows came out).
     private func scale(_ frame: Frame, from: (Int, Int), to: (Int, Int), keep size: (Int, Int)) throws -> [UInt8] {
         let src = frame.pointer.pointee
         let dstFormat = spec.pixels == .rgb24 ? AV_PIX_FMT_RGB24 : AV_PIX_FMT_BGR24
@@ -84,7 +91,8 @@ final class FrameScaler {
                 return try check(made, input: input, step: "converting video")
             }
         }
-        guard rows > 0, let base = dst.pointer.pointee.data.0 else {
+        if Int(rows) < size.1 { return [] }
+        guard let base = dst.pointer.pointee.data.0 else {
             throw MediaError(input: input, reason: "scaler produced no rows", step: "converting video",
                              kind: .unsupported)
         }

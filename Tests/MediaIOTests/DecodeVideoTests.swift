@@ -55,9 +55,19 @@ final class DecodeVideoTests: XCTestCase {
             try DecodeFixtures.generated("h264.flv", src + ["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"]),
             try DecodeFixtures.generated("mpeg4.avi", src + ["-c:v", "mpeg4", "-q:v", "3"]),
         ]
-        for clip in clips {
+        let tenBit = try DecodeFixtures.generated("hevc10.mkv", src + ["-c:v", "libx265", "-x265-params", "log-level=error",
+                                                                   "-pix_fmt", "yuv420p10le"])
+        for clip in clips + [tenBit] {
             try compare(clip)
             try compare(clip, side: 96, fit: .crop, count: 4)
+            // Native size: the same conversion as `ffmpeg -sws_flags bicubic -pix_fmt rgb24`.
+            let native = try DecodeFixtures.decodeFrames(clip, spec: VideoSpec(maxFrames: 1))
+            let ref = [UInt8](try DecodeFixtures.ffmpeg(["-i", clip, "-frames:v", "1", "-sws_flags", "bicubic",
+                                                        "-pix_fmt", "rgb24", "-f", "rawvideo", "-"]))
+            let diff = DecodeFixtures.meanAbsDiff(native.first?.pixels ?? [], ref[...])
+            DecodeFixtures.report("native rgb24 \((clip as NSString).lastPathComponent) vs ffmpeg: mean abs diff \(diff)")
+            XCTAssertEqual(native.first?.pixels.count, ref.count)
+            XCTAssertLessThanOrEqual(diff, 1.0)
         }
     }
 
@@ -106,7 +116,14 @@ final class DecodeVideoTests: XCTestCase {
         let path = try DecodeFixtures.shared("his_girl_friday")
         let spec = VideoSpec(fps: 10, size: 64)
         let full = try DecodeFixtures.decodeFrames(path, spec: spec)
-        let window = try DecodeFixtures.decodeFrames(path, spec: spec, start: 3.0, duration: 1.5)
+        let reader = try MediaReader(path: path)
+        var window: [VideoFrame] = []
+        try reader.decode(start: 3.0, duration: 1.5, audio: AudioSpec(), video: spec,
+                          onAudio: { _ in }, onFrame: { window.append($0) })
+        let windowPackets = reader.packetsRead
+        try reader.decode(start: 0, duration: nil, audio: AudioSpec(), video: spec, onAudio: { _ in }, onFrame: { _ in })
+        DecodeFixtures.report("seeked window 3.0+1.5 s read \(windowPackets) packets, full pass \(reader.packetsRead)")
+        XCTAssertLessThan(windowPackets, reader.packetsRead * 2 / 3)
         XCTAssertEqual(window.count, 15)
         for frame in window {
             XCTAssertEqual(frame.pixels, full[frame.index + 30].pixels, "slot \(frame.index)")
