@@ -43,12 +43,13 @@ struct FrameSelector {
         return (range, useNew)
     }
 
-    /// The stream ended; `endSlot` is the slot of the last frame's end. Returns the slots the held
-    /// frame still fills.
-    mutating func finish(endSlot: Int64) -> Range<Int> {
+    /// The stream ended; `endSlot` is the slot of the last frame's end and `heldSlot` the slot of
+    /// the held (last) frame. Returns the slots the held frame still fills — at least slot 0 when
+    /// nothing was given yet and that frame lies in the window (a one-frame video).
+    mutating func finish(endSlot: Int64, heldSlot: Int64) -> Range<Int> {
         guard holding else { return nextSlot..<nextSlot }
         var upto = Int(min(max(endSlot, Int64(nextSlot)), Int64(slotLimit)))
-        if upto == 0 && slotLimit > 0 { upto = 1 }
+        if upto == 0 && slotLimit > 0 && heldSlot >= 0 { upto = 1 }
         let range = nextSlot..<upto
         nextSlot = upto
         return range

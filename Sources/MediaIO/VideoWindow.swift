@@ -101,8 +101,9 @@ final class VideoWindow {
         guard let rate, !selector.done, let held, let lastPts else { return }
         let endSlot = FrameSelector.slot(pts: lastPts + max(lastDuration, 0), offset: offset,
                                          timeBase: timeBase, rate: rate)
+        let heldSlot = FrameSelector.slot(pts: held.timestamp ?? lastPts, offset: offset, timeBase: timeBase, rate: rate)
         let coded = (Int(decoder.context.pointee.coded_width), Int(decoder.context.pointee.coded_height))
-        for k in selector.finish(endSlot: endSlot) {
+        for k in selector.finish(endSlot: endSlot, heldSlot: heldSlot) {
             try emit(held, serial: heldSerial, index: k, time: slotTime(k, rate),
                      source: seconds(held.timestamp ?? lastPts), coded: coded, onFrame)
         }

@@ -201,7 +201,13 @@ final class DecodeSupportTests: XCTestCase {
         let r = s.admit(slot: 2)
         XCTAssertEqual(r.slots, 0..<2)
         XCTAssertFalse(r.useNew)
-        XCTAssertEqual(s.finish(endSlot: 9), 2..<5)
+        XCTAssertEqual(s.finish(endSlot: 9, heldSlot: 2), 2..<5)
         XCTAssertTrue(s.done)
+        var one = FrameSelector(slotLimit: 5)
+        _ = one.admit(slot: 0)
+        XCTAssertEqual(one.finish(endSlot: 0, heldSlot: 0), 0..<1)   // a single short frame still shows
+        var past = FrameSelector(slotLimit: 5)
+        _ = past.admit(slot: -7)
+        XCTAssertEqual(past.finish(endSlot: -6, heldSlot: -7), 0..<0) // window starts after the end
     }
 }

@@ -106,6 +106,16 @@ final class DecodeVideoTests: XCTestCase {
         try compare(path, fps: 25, count: 50)
     }
 
+    func testFrameCountAtTheEndMatchesFFmpeg() throws {
+        // (source rate, duration, output fps): cases where the last frame's duration decides the count.
+        for (rate, duration, fps) in [(25, "0.52", 3.0), (25, "0.2", 10.0), (24, "1.0", 9.0), (30, "1", 4.0)] {
+            let path = try DecodeFixtures.generated("end-\(rate)-\(duration).mkv", [
+                "-f", "lavfi", "-i", "testsrc2=size=64x48:rate=\(rate):duration=\(duration)",
+                "-c:v", "libx264", "-preset", "ultrafast"])
+            try compare(path, fps: fps, count: 100)
+        }
+    }
+
     func testAV1ClipDecodes() throws {
         let path = try DecodeFixtures.shared("av1_aac")
         let frames = try DecodeFixtures.decodeFrames(path, spec: VideoSpec(fps: 10, size: 64))
