@@ -54,6 +54,7 @@ final class DecodeVideoTests: XCTestCase {
             try DecodeFixtures.generated("mjpeg.avi", src + ["-c:v", "mjpeg", "-q:v", "3"]),
             try DecodeFixtures.generated("h264.flv", src + ["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"]),
             try DecodeFixtures.generated("mpeg4.avi", src + ["-c:v", "mpeg4", "-q:v", "3"]),
+            try DecodeFixtures.generated("h264.mov", src + ["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"]),
         ]
         let tenBit = try DecodeFixtures.generated("hevc10.mkv", src + ["-c:v", "libx265", "-x265-params", "log-level=error",
                                                                    "-pix_fmt", "yuv420p10le"])
@@ -114,6 +115,12 @@ final class DecodeVideoTests: XCTestCase {
                 "-c:v", "libx264", "-preset", "ultrafast"])
             try compare(path, fps: fps, count: 100)
         }
+    }
+
+    func testFractionalRatesMatchFFmpeg() throws {
+        let path = try DecodeFixtures.shared("his_girl_friday")
+        try compare(path, fps: 29.97, count: 20)
+        try compare(path, fps: 12.5, count: 16)
     }
 
     func testAV1ClipDecodes() throws {
