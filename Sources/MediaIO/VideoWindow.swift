@@ -50,6 +50,7 @@ final class VideoWindow {
             rate = nil
         }
         selector = FrameSelector(slotLimit: limit)
+        nativeDone = spec.maxFrames == 0
         if let fallbackFPS, fallbackFPS > 0 {
             lastDuration = av_rescale_q(1, av_d2q(1 / fallbackFPS, 1 << 24), timeBase)
         }
