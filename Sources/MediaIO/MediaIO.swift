@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import CAVCodec
 import CAVFormat
 import CAVUtil
@@ -15,16 +12,5 @@ public enum FFmpegVersions {
         return "libavformat \(v(avformat_version())), libavcodec \(v(avcodec_version())), "
             + "libavutil \(v(avutil_version())), libswscale \(v(swscale_version())), "
             + "libswresample \(v(swresample_version()))"
-    }
-}
-
-/// Process-wide FFmpeg logging: quiet by default, since each tool reports errors itself.
-public enum FFmpegLog {
-    /// Sets the level from `MMDISCO_FFMPEG_LOG` (quiet, error, warning, info, verbose, debug), default quiet.
-    public static func configureFromEnvironment() {
-        let levels: [String: Int32] = ["quiet": AV_LOG_QUIET, "error": AV_LOG_ERROR, "warning": AV_LOG_WARNING,
-                                       "info": AV_LOG_INFO, "verbose": AV_LOG_VERBOSE, "debug": AV_LOG_DEBUG]
-        let name = getenv("MMDISCO_FFMPEG_LOG").map { String(cString: $0) } ?? "quiet"
-        av_log_set_level(levels[name] ?? AV_LOG_QUIET)
     }
 }

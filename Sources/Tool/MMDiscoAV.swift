@@ -20,7 +20,8 @@ struct MMDiscoAV: ParsableCommand {
     /// Ignores SIGPIPE so a closed pipe surfaces as EPIPE, which the writers turn into a quiet exit.
     static func main() {
         signal(SIGPIPE, SIG_IGN)
-        FFmpegLog.configureFromEnvironment()
+        let level = getenv("MMDISCO_FFMPEG_LOG").map { String(cString: $0) } ?? "quiet"
+        FFmpegLog.setLevel(["error": .error, "warning": .warning, "info": .info][level] ?? .quiet)
         main(nil)
     }
 }
