@@ -1,8 +1,8 @@
 import ArgumentParser
 import MediaIO
 
-extension ChannelMode: @retroactive ExpressibleByArgument {}
-extension FrameFit: @retroactive ExpressibleByArgument {}
+extension ChannelMode: ExpressibleByArgument {}
+extension FrameFit: ExpressibleByArgument {}
 extension PrepPreset: ExpressibleByArgument {}
 extension WindowMode: ExpressibleByArgument {}
 extension VideoPadPolicy: ExpressibleByArgument {}

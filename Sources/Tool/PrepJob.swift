@@ -125,7 +125,8 @@ final class PrepJob {
             failed += 1
             record["status"] = "failed"
             record["reason"] = "\(error)"
-            log("prep", "line \(entry.lineNumber): \(entry.path): failed: \(error)")
+            let message = "\(error)"
+            log("prep", "line \(entry.lineNumber): failed: " + (message.hasPrefix(entry.path) ? message : "\(entry.path): \(message)"))
         }
         if let report {
             let data = try JSONSerialization.data(withJSONObject: record, options: [.sortedKeys, .withoutEscapingSlashes])

@@ -28,9 +28,10 @@ final class ManPageTests: XCTestCase {
     /// Subcommand names from the SUBCOMMANDS block of the root help.
     static func subcommands(in help: String) -> [String] {
         guard let range = help.range(of: "SUBCOMMANDS:") else { return [] }
-        return help[range.upperBound...].split(separator: "\n").compactMap { line in
+        let block = help[range.upperBound...].split(separator: "\n\n").first ?? ""
+        return block.split(separator: "\n").compactMap { line in
             let trimmed = line.drop(while: { $0 == " " })
-            guard line.hasPrefix("  "), let word = trimmed.split(separator: " ").first else { return nil }
+            guard line.hasPrefix("  "), !line.hasPrefix("   "), let word = trimmed.split(separator: " ").first else { return nil }
             let name = String(word)
             return name == "help" || name.hasPrefix("-") ? nil : name
         }

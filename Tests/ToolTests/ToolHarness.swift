@@ -36,29 +36,33 @@ enum Tool {
         try runProcess(binary.path, arguments, stdin: stdin, cwd: cwd)
     }
 
-    /// Runs any program and collects its output.
+    /// Runs any program and collects its output; stdin and stderr go through temporary files.
     static func runProcess(_ path: String, _ arguments: [String], stdin: Data = Data(), cwd: URL? = nil) throws -> Result {
+        let tmp = FileManager.default.temporaryDirectory
+        let inURL = tmp.appendingPathComponent("stdin-\(UUID().uuidString)")
+        let errURL = tmp.appendingPathComponent("stderr-\(UUID().uuidString)")
+        try stdin.write(to: inURL)
+        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        defer {
+            try? FileManager.default.removeItem(at: inURL)
+            try? FileManager.default.removeItem(at: errURL)
+        }
         let p = Process()
         p.executableURL = URL(fileURLWithPath: path)
         p.arguments = arguments
         if let cwd { p.currentDirectoryURL = cwd }
-        let input = Pipe(), output = Pipe(), error = Pipe()
+        let output = Pipe()
+        let input = try FileHandle(forReadingFrom: inURL)
+        let error = try FileHandle(forWritingTo: errURL)
+        defer { try? input.close(); try? error.close() }
         p.standardInput = input
         p.standardOutput = output
         p.standardError = error
         try p.run()
-        let writer = Thread {
-            input.fileHandleForWriting.write(stdin)
-            try? input.fileHandleForWriting.close()
-        }
-        writer.start()
-        var errData = Data()
-        let errReader = Thread { errData = error.fileHandleForReading.readDataToEndOfFile() }
-        errReader.start()
         let out = output.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
-        while errReader.isExecuting || !errReader.isFinished { usleep(1000) }
-        return Result(status: p.terminationStatus, stdout: out, stderr: String(decoding: errData, as: UTF8.self))
+        let err = (try? Data(contentsOf: errURL)) ?? Data()
+        return Result(status: p.terminationStatus, stdout: out, stderr: String(decoding: err, as: UTF8.self))
     }
 
     /// Runs a shell command line (for pipelines) and collects its output.
