@@ -84,6 +84,14 @@ enum DecodeFixtures {
         return url.path
     }
 
+    /// A variable-frame-rate mkv: an irregular subset of 30 fps frames keeping their timestamps.
+    static func vfrClip() throws -> String {
+        try generated("vfr.mkv", [
+            "-f", "lavfi", "-i", "testsrc2=size=128x96:rate=30:duration=2",
+            "-vf", "select='not(mod(n\\,4))+eq(mod(n\\,7)\\,3)+between(n\\,20\\,27)'", "-fps_mode", "vfr",
+            "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"])
+    }
+
     /// A 160x96 H.264 mp4 whose track header carries a display matrix for a clockwise `degrees`
     /// rotation (the matrix ffmpeg's mov muxer writes for `rotate=`), patched into the tkhd box.
     static func rotatedMP4(degrees: Int) throws -> String {
