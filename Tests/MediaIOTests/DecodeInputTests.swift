@@ -156,6 +156,19 @@ final class DecodeInputTests: XCTestCase {
         }
     }
 
+    func testTruncatedFileDecodesWhatIsThere() throws {
+        let path = try DecodeFixtures.shared("his_girl_friday")
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        let url = DecodeFixtures.scratch.appendingPathComponent("truncated.mp4")
+        try data.prefix(data.count / 2).write(to: url)
+        var frames = 0, samples = 0
+        try MediaReader(path: url.path).decode(start: 0, duration: nil, audio: AudioSpec(), video: VideoSpec(fps: 10, size: 32),
+                                               onAudio: { samples += $0.count }, onFrame: { _ in frames += 1 })
+        DecodeFixtures.report("truncated mp4 (half): \(frames) frames, \(samples) samples")
+        XCTAssertGreaterThan(frames, 5)
+        XCTAssertGreaterThan(samples, 16000)
+    }
+
     func testStalledPipeTimesOut() throws {
         let fds = try pipe(feeding: nil)   // nothing is ever written; the write end stays open
         defer { close(fds.read); close(fds.write) }
