@@ -64,6 +64,25 @@ final class DecodeInputTests: XCTestCase {
         }
     }
 
+    func testMP4WithMoovAtTheEndOnAPipeFailsClearly() throws {
+        // A remux of a shared clip: ffmpeg writes moov after mdat unless told to move it.
+        let path = try DecodeFixtures.generated("moov-at-end.mp4", ["-i", try DecodeFixtures.shared("his_girl_friday"),
+                                                                  "-c", "copy"])
+        let fds = try pipe(feeding: try Data(contentsOf: URL(fileURLWithPath: path)))
+        defer { close(fds.read) }
+        do {
+            let reader = try MediaReader(fileDescriptor: fds.read, name: "pipe")
+            var frames = 0
+            try reader.decode(start: 0, duration: nil, audio: nil, video: VideoSpec(size: 16),
+                              onAudio: { _ in }, onFrame: { _ in frames += 1 })
+            XCTFail("decoded \(frames) frames from a pipe without moov")
+        } catch {
+            DecodeFixtures.report("moov at end on a pipe: \(error)")
+            XCTAssertTrue("\(error)".hasPrefix("pipe: "), "\(error)")
+            XCTAssertTrue("\(error)".contains("faststart"), "\(error)")
+        }
+    }
+
     func testWindowOnAPipeDecodesAndDiscards() throws {
         let path = try DecodeFixtures.shared("his_girl_friday")
         var fromPath: [Float] = []
