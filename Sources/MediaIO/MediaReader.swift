@@ -202,7 +202,12 @@ public final class MediaReader {
             if let error = try lane.feed(nil) { failure = failure ?? error }
             try lane.finish()
         }
-        if let failure, lanes.allSatisfy({ $0.producedNothing }) { throw failure }
+        if var failure, lanes.allSatisfy({ $0.producedNothing }) {
+            if !input.seekable && info.formatName.contains("mp4") {
+                failure.reason += "; an mp4 read from a pipe needs its moov box first (-movflags +faststart)"
+            }
+            throw failure
+        }
     }
 
     /// Stops a pass whose timestamps run past `limits.maxDuration` after `start`.

@@ -97,11 +97,7 @@ final class DecodeVideoTests: XCTestCase {
     }
 
     func testVariableFrameRateSelectionMatchesFFmpeg() throws {
-        // Keep an irregular subset of 30 fps frames with their original timestamps (1 ms time base).
-        let path = try DecodeFixtures.generated("vfr.mkv", [
-            "-f", "lavfi", "-i", "testsrc2=size=128x96:rate=30:duration=2",
-            "-vf", "select='not(mod(n\\,4))+eq(mod(n\\,7)\\,3)+between(n\\,20\\,27)'", "-fps_mode", "vfr",
-            "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"])
+        let path = try DecodeFixtures.vfrClip()
         try compare(path, count: 20)
         try compare(path, fps: 7, count: 14)
         try compare(path, fps: 25, count: 50)
@@ -121,6 +117,20 @@ final class DecodeVideoTests: XCTestCase {
         let path = try DecodeFixtures.shared("his_girl_friday")
         try compare(path, fps: 29.97, count: 20)
         try compare(path, fps: 12.5, count: 16)
+    }
+
+    func testOnScreenTimingTakesTheLastFrameAtOrBeforeEachSlot() throws {
+        let path = try DecodeFixtures.vfrClip()
+        let times = try DecodeFixtures.decodeFrames(path, spec: VideoSpec(size: 8)).map(\.sourceTime)
+        for start in [0.0, 0.45] {
+            let frames = try DecodeFixtures.decodeFrames(
+                path, spec: VideoSpec(fps: 7, size: 8, timing: .onScreen), start: start, duration: 1.2)
+            XCTAssertEqual(frames.count, 9)
+            for frame in frames {
+                let expected = times.last(where: { $0 <= frame.time + 1e-9 }) ?? times[0]
+                XCTAssertEqual(frame.sourceTime, expected, accuracy: 1e-9, "slot \(frame.index) at \(frame.time)")
+            }
+        }
     }
 
     func testAV1ClipDecodes() throws {
