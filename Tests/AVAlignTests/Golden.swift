@@ -50,3 +50,13 @@ enum Golden {
         return (0..<(d.count / n)).map { [UInt8](d[($0 * n)..<(($0 + 1) * n)]) }
     }
 }
+
+/// Asserts two arrays of times are equal up to a few ulps. Foundation's JSON parser on
+/// Linux does not always round decimal doubles correctly (off by one ulp), so the golden
+/// values are compared with a relative tolerance of 1e-15.
+func assertSameTimes(_ a: [Double], _ b: [Double], file: StaticString = #filePath, line: UInt = #line) {
+    XCTAssertEqual(a.count, b.count, "count differs: \(a) vs \(b)", file: file, line: line)
+    for (x, y) in zip(a, b) {
+        XCTAssertLessThanOrEqual(abs(x - y), 1e-15 * max(1, abs(y)), "\(a) vs \(b)", file: file, line: line)
+    }
+}
