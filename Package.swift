@@ -36,6 +36,10 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
+        // Benchmark driver of bench/av-align (not a product).
+        .executableTarget(name: "AVAlignBench", dependencies: ["AVAlign", "MediaIO"],
+                          path: "bench/av-align/AVAlignBench"),
+
         .testTarget(name: "MediaIOTests", dependencies: ["MediaIO"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
         .testTarget(name: "AVAlignTests", dependencies: ["AVAlign", "MediaIO"]),

@@ -21,7 +21,9 @@ public enum Farneback {
         var sizes: [(width: Int, height: Int)] = []
         for k in 0...depth {
             let level = Pyramid.level(image, level: k)
-            levels.append(PolyExpansion.reference.expand(level))
+            var r = PolyExpansion.reference.expand(level)
+            r.append(contentsOf: repeatElement(0, count: 8))   // padding for 8-lane loads
+            levels.append(r)
             sizes.append((level.width, level.height))
         }
         return FrameExpansion(levels: levels, sizes: sizes)

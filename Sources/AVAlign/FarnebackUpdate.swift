@@ -1,3 +1,11 @@
+/// `cvFloor`: the largest integer not above `v`, by truncation and correction
+/// (avoids a libm call per pixel). `v` must be finite and within Int range.
+@inline(__always)
+func floorInt(_ v: Float) -> Int {
+    let t = Int(v)
+    return Float(t) > v ? t - 1 : t
+}
+
 /// The per-iteration steps of OpenCV's Farneback (flags 0: box window).
 enum FarnebackUpdate {
     /// Border attenuation of the update matrices in the outer 5 pixels of each side.
@@ -11,7 +19,8 @@ enum FarnebackUpdate {
     /// and `M = [r4^2 + r6^2, (r4 + r5) r6, r5^2 + r6^2, r4 r2 + r6 r3, r6 r2 + r5 r3]`.
     static func matrices(r0: UnsafePointer<Float>, r1: UnsafePointer<Float>, flow: UnsafePointer<Float>,
                          m: UnsafeMutablePointer<Float>, width: Int, height: Int) {
-        let bw = border.count
+        let bw = 5
+        let border: SIMD8<Float> = [0.14, 0.14, 0.4472, 0.4472, 0.4472, 1, 1, 1]
         let step = width * 5
         for y in 0..<height {
             let frow = flow + y * width * 2
@@ -23,21 +32,24 @@ enum FarnebackUpdate {
             for x in 0..<width {
                 let dx = frow[x * 2], dy = frow[x * 2 + 1]
                 var fx = Float(x) + dx, fy = Float(y) + dy
-                let x1 = Int(fx.rounded(.down)), y1 = Int(fy.rounded(.down))
+                let x1 = floorInt(fx), y1 = floorInt(fy)
                 var r2: Float, r3: Float, r4: Float, r5: Float, r6: Float
                 fx -= Float(x1); fy -= Float(y1)
                 if x1 >= 0 && x1 < width - 1 && y1 >= 0 && y1 < height - 1 {
-                    let p = r1 + y1 * step + x1 * 5
+                    // The five channels of the four neighbours, interpolated lane-wise in the
+                    // same order as the scalar expression (R1 carries 8 floats of padding).
+                    let p = UnsafeRawPointer(r1 + y1 * step + x1 * 5)
                     let a00 = (1 - fx) * (1 - fy), a01 = fx * (1 - fy)
                     let a10 = (1 - fx) * fy, a11 = fx * fy
-                    r2 = a00 * p[0] + a01 * p[5] + a10 * p[step] + a11 * p[step + 5]
-                    r3 = a00 * p[1] + a01 * p[6] + a10 * p[step + 1] + a11 * p[step + 6]
-                    r4 = a00 * p[2] + a01 * p[7] + a10 * p[step + 2] + a11 * p[step + 7]
-                    r5 = a00 * p[3] + a01 * p[8] + a10 * p[step + 3] + a11 * p[step + 8]
-                    r6 = a00 * p[4] + a01 * p[9] + a10 * p[step + 4] + a11 * p[step + 9]
-                    r4 = (R0[x * 5 + 2] + r4) * 0.5
-                    r5 = (R0[x * 5 + 3] + r5) * 0.5
-                    r6 = (R0[x * 5 + 4] + r6) * 0.25
+                    let q00 = p.loadUnaligned(as: SIMD8<Float>.self)
+                    let q01 = p.loadUnaligned(fromByteOffset: 20, as: SIMD8<Float>.self)
+                    let q10 = p.loadUnaligned(fromByteOffset: step * 4, as: SIMD8<Float>.self)
+                    let q11 = p.loadUnaligned(fromByteOffset: step * 4 + 20, as: SIMD8<Float>.self)
+                    let r = a00 * q00 + a01 * q01 + a10 * q10 + a11 * q11
+                    r2 = r[0]; r3 = r[1]
+                    r4 = (R0[x * 5 + 2] + r[2]) * 0.5
+                    r5 = (R0[x * 5 + 3] + r[3]) * 0.5
+                    r6 = (R0[x * 5 + 4] + r[4]) * 0.25
                 } else {
                     r2 = 0; r3 = 0
                     r4 = R0[x * 5 + 2]
