@@ -1,4 +1,5 @@
 import CAVUtil
+import Dispatch
 
 /// Keeps glibc from returning large blocks to the kernel after every frame pair: the
 /// per-level buffers (several MB each) would otherwise be mmap'd, page-faulted and zeroed
@@ -8,7 +9,9 @@ private let tuneAllocatorOnce: Void = {
 }()
 
 /// Builds the optical-flow magnitude trajectory of a frame sequence, frame by frame, with
-/// bounded memory: frames are expanded and paired in batches on all cores.
+/// bounded memory: frames are expanded and paired in batches on all cores. A full batch is
+/// processed in the background while the caller goes on appending (at most one batch in
+/// flight), so decoding overlaps the flow computation. Use from one thread.
 public final class VideoTrajectoryBuilder {
     /// Frame width in pixels.
     public let width: Int
@@ -16,16 +19,19 @@ public final class VideoTrajectoryBuilder {
     public let height: Int
     private let batch: Int
     private var pending: [[UInt8]] = []
-    private var last: Farneback.FrameExpansion?
-    private var magnitudes: [Double] = []
+    private let state = BatchState()
+    private let inFlight = DispatchGroup()
+    private let queue = DispatchQueue(label: "avalign.flow")
     /// Frames appended so far.
     public private(set) var frameCount = 0
+    /// Seconds spent waiting for the background batch in `append`/`finish`.
+    public private(set) var waitSeconds = 0.0
 
     /// A builder for `width`×`height` gray frames; `batch` frames are processed at once.
     public init(width: Int, height: Int, batch: Int = 8) {
         self.width = width
         self.height = height
-        self.batch = max(batch, 1)
+        self.batch = max(batch, 2)
         _ = tuneAllocatorOnce
     }
 
@@ -34,33 +40,56 @@ public final class VideoTrajectoryBuilder {
         precondition(gray.count == width * height, "gray frame has the wrong size")
         pending.append(gray)
         frameCount += 1
-        if pending.count >= batch { flush() }
+        if pending.count >= batch { submit() }
     }
 
-    /// Mean flow magnitudes of consecutive pairs so far (`mag(f[j], f[j+1])` at index j).
-    public var pairMagnitudes: [Double] { flush(); return magnitudes }
+    /// Seconds the background batches took (wall), for the stage breakdown.
+    public var flowSeconds: Double { wait(); return state.busySeconds }
 
     /// The trajectory: `traj[0] = mag(f0, f1)`, `traj[i] = mag(f[i-1], f[i])` for i ≥ 1;
     /// empty when fewer than two frames were appended.
     public func finish() -> [Double] {
-        flush()
-        guard let first = magnitudes.first else { return [] }
-        return [first] + magnitudes
+        submit()
+        wait()
+        guard let first = state.magnitudes.first else { return [] }
+        return [first] + state.magnitudes
     }
 
-    private func flush() {
+    private func wait() {
+        let t0 = DispatchTime.now().uptimeNanoseconds
+        inFlight.wait()
+        waitSeconds += Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
+    }
+
+    private func submit() {
         guard !pending.isEmpty else { return }
-        let frames = pending
+        wait()
+        let job = UncheckedBox((frames: pending, state: state, w: width, h: height))
         pending.removeAll(keepingCapacity: true)
-        let w = width, h = height
+        queue.async(group: inFlight) { job.value.state.process(job.value.frames, width: job.value.w, height: job.value.h) }
+    }
+}
+
+/// The state carried from batch to batch; touched only by one batch at a time.
+private final class BatchState: @unchecked Sendable {
+    var last: Farneback.FrameExpansion?
+    var magnitudes: [Double] = []
+    var busySeconds = 0.0
+
+    /// Expands the batch's frames in parallel, then solves the flow of every new pair
+    /// (including the previous batch's last frame) in parallel.
+    func process(_ frames: [[UInt8]], width w: Int, height h: Int) {
+        let t0 = DispatchTime.now().uptimeNanoseconds
         let expanded = parallelMap(frames.count) { Farneback.expand(gray: frames[$0], width: w, height: h) }
         let chain = (last.map { [$0] } ?? []) + expanded
-        let pairs = chain.count - 1
-        if pairs > 0 {
-            let mags = parallelMap(pairs) { Farneback.meanMagnitude(Farneback.flow(from: chain[$0], to: chain[$0 + 1])) }
+        if chain.count > 1 {
+            let mags = parallelMap(chain.count - 1) {
+                Farneback.meanMagnitude(Farneback.flow(from: chain[$0], to: chain[$0 + 1]))
+            }
             magnitudes.append(contentsOf: mags)
         }
         last = chain.last
+        busySeconds += Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
     }
 }
 
