@@ -27,7 +27,7 @@ let package = Package(
         .target(name: "MediaIO",
                 dependencies: ["CAVFormat", "CAVCodec", "CAVUtil", "CSWScale", "CSWResample"]),
         .target(name: "Tensor", dependencies: ["COpenBLAS"]),
-        .target(name: "AVAlign", dependencies: ["MediaIO", "CAVUtil"]),
+        .target(name: "AVAlign", dependencies: ["MediaIO", "CAVUtil", "CAVFormat"]),
         .target(name: "Guidance", dependencies: ["Tensor"]),
         .executableTarget(
             name: "Tool",

@@ -18,7 +18,9 @@ public enum AVAlignRunner {
 
     /// Runs the metric on `path` ("-" = stdin): every frame as BGR24 at native size (no
     /// autorotation, like OpenCV), gray by the 15-bit formula; the audio track mixed to mono
-    /// and resampled to 22,050 Hz with soxr HQ. A clip without audio gets an empty envelope.
+    /// and resampled to 22,050 Hz with soxr HQ; the frame rate as OpenCV reports it
+    /// (`avg_frame_rate`) unless `config.fpsOverride` is set. A clip without audio gets an
+    /// envelope without onsets.
     public static func run(path: String, config: AVAlignConfig = AVAlignConfig(),
                            limits: DecodeLimits = DecodeLimits()) throws -> (result: AVAlignResult, timing: Timing) {
         let clock0 = now()
@@ -48,7 +50,10 @@ public enum AVAlignRunner {
         var timing = Timing()
         timing.flow = builder.flowSeconds
         timing.decode = decodeEnd - clock0 - waitedDuringDecode
-        let fps = config.fpsOverride ?? info.videoFPS ?? 0
+        // The reference's rate is OpenCV's (avg_frame_rate); stdin cannot be probed twice,
+        // so it falls back to MediaIO's av_guess_frame_rate.
+        let streamFPS = (path == "-" ? nil : OpenCVFrameRate.averageRate(path: path)) ?? info.videoFPS ?? 0
+        let fps = config.fpsOverride ?? streamFPS
         let t0 = now()
         let result = AVAlign.score(envelope: env, trajectory: traj, fps: fps, config: config)
         timing.audio = audioEnd - audioStart + (now() - t0)
