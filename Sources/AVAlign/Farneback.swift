@@ -46,7 +46,7 @@ public enum Farneback {
             }
             var m = [Float](repeating: 0, count: w * h * 5)
             let half = windowSize / 2
-            var vsum = [Double](repeating: 0, count: (w + half * 2 + 2) * 5)
+            var vsum = [Double](repeating: 0, count: (w + half * 2 + 2) * 5 + w * 5)
             a.levels[k].withUnsafeBufferPointer { r0 in
             b.levels[k].withUnsafeBufferPointer { r1 in
             flow.withUnsafeMutableBufferPointer { fb in
@@ -56,7 +56,8 @@ public enum Farneback {
                       let mp = mb.baseAddress, let vp = vb.baseAddress else { return }
                 FarnebackUpdate.matrices(r0: r0p, r1: r1p, flow: fp, m: mp, width: w, height: h)
                 for i in 0..<iterations {
-                    FarnebackUpdate.flow(m: mp, flow: fp, width: w, height: h, block: windowSize, vsumBuffer: vp)
+                    FarnebackUpdate.flow(m: mp, flow: fp, width: w, height: h, block: windowSize, vsumBuffer: vp,
+                                         sums: vp + (w + half * 2 + 2) * 5)
                     if i < iterations - 1 {
                         FarnebackUpdate.matrices(r0: r0p, r1: r1p, flow: fp, m: mp, width: w, height: h)
                     }

@@ -27,11 +27,14 @@ public final class VideoTrajectoryBuilder {
     /// Seconds spent waiting for the background batch in `append`/`finish`.
     public private(set) var waitSeconds = 0.0
 
-    /// A builder for `width`×`height` gray frames; `batch` frames are processed at once.
-    public init(width: Int, height: Int, batch: Int = 8) {
+    /// A builder for `width`×`height` gray frames; `batch` frames are processed at once
+    /// (default: 8, fewer for large frames so that the expansions in flight, about
+    /// 27 bytes per pixel each, stay under 256 MB).
+    public init(width: Int, height: Int, batch: Int? = nil) {
         self.width = width
         self.height = height
-        self.batch = max(batch, 2)
+        let perFrame = max(1, width * height * 27)
+        self.batch = max(batch ?? min(8, (256 << 20) / perFrame), 2)
         _ = tuneAllocatorOnce
     }
 

@@ -1,5 +1,6 @@
 import AVAlign
 import Foundation
+import MediaIO
 
 // Benchmark driver of bench/av-align/run.
 //   AVAlignBench media FILE...     runs AV-Align on each file, one JSON line per clip on stdout
@@ -66,6 +67,20 @@ if args.count >= 5, args[1] == "synthetic", let w = Int(args[2]), let h = Int(ar
     }
     log(String(format: "ours: wall %.3f s (decode %.3f, flow %.3f, audio %.3f; decode overlaps flow)",
                now() - t0, sums.decode, sums.flow, sums.audio))
+} else if args.count == 3, args[1] == "trajectory" {
+    // Debug aid: the flow trajectory, one value per line.
+    let (r, _) = try AVAlignRunner.run(path: args[2])
+    for (i, v) in r.trajectory.enumerated() { print(i, v) }
+} else if args.count == 3, args[1] == "frames" {
+    // Debug aid: index, times and byte sum of every decoded gray frame.
+    let reader = try MediaReader(path: args[2])
+    try reader.decode(start: 0, duration: nil, audio: nil,
+                      video: VideoSpec(fps: nil, size: nil, fit: .pad, pixels: .bgr24, autorotate: false),
+                      onAudio: { _ in },
+                      onFrame: { f in
+                          let g = GrayConversion.gray(bgr24: f.pixels, width: f.width, height: f.height)
+                          print(f.index, f.time, f.sourceTime, g.reduce(0) { $0 + Int($1) })
+                      })
 } else {
     log("usage: AVAlignBench media FILE... | AVAlignBench synthetic W H N")
     exit(64)
