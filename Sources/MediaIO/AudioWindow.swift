@@ -3,7 +3,7 @@ import CAVUtil
 
 /// Turns decoded audio frames into the mono samples covering [start, end).
 ///
-/// Timing rule: frames ending more than `warmup` (0.1 s) before `start` are dropped undecoded-by-us;
+/// Timing rule: decoded frames ending more than `warmup` (0.1 s) before `start` are dropped unresampled;
 /// the first kept frame starts the resampler, and output sample i of the resampler lies at
 /// `tFirst + i/outRate` (tFirst = that frame's best-effort timestamp, seconds after the container
 /// start). When that frame begins well before `start`, a few of its samples are skipped so that an

@@ -10,6 +10,8 @@ final class FormatInput {
     let context: UnsafeMutablePointer<AVFormatContext>
     /// The custom reader for descriptor inputs (stdin); nil for paths.
     private let io: InputIO?
+    /// Kept alive as long as the context, whose interrupt callback points at it.
+    private let deadline: Deadline
 
     /// Opens `path`, or the descriptor `fd` through a custom non-seekable `AVIOContext` when given,
     /// and reads stream info. `name` is used in errors.
@@ -42,6 +44,7 @@ final class FormatInput {
         ctx = openedCtx
         self.context = ctx
         self.io = io
+        self.deadline = deadline
         let found = avformat_find_stream_info(ctx, nil)
         if found < 0 {
             if deadline.expired { throw FormatInput.timeout(name, deadline, "reading stream info") }

@@ -10,30 +10,48 @@ import CSWScale
 ///   covers the frame — exactly what OpenCV's FFmpeg backend does, so its output is bit-identical to
 ///   OpenCV's for the same decode. Rotation (if any) is applied afterwards as a lossless pixel shuffle.
 /// - `size == S`: the displayed (rotated) size is fitted like `scale=S:S:force_original_aspect_ratio=
-///   decrease|increase:flags=bicubic` (see `ImageOps.fittedSize`); the unrotated picture is scaled
-///   and converted in one bicubic `sws_scale` (as ffmpeg's negotiated graph does), rotated, then
-///   centre-padded or centre-cropped to S×S (`ImageOps.square`).
+///   decrease|increase:flags=bicubic` (see `ImageOps.fittedSize`); the picture is scaled and
+///   converted in one bicubic `sws_scale` (as ffmpeg's negotiated graph does), then centre-padded or
+///   centre-cropped to S×S (`ImageOps.square`).
+/// - Rotation: when autorotating, the decoded planes are turned first (`FrameRotator`, like the
+///   CLI's transpose/hflip/vflip); for formats it cannot turn, the RGB result is turned instead.
 final class FrameScaler {
     private var sws: OpaquePointer?
     private let spec: VideoSpec
     private let rotation: Int
     private let input: String
     private var target: Frame?
+    private let rotator: FrameRotator?
 
     /// Makes a scaler; `rotation` is the clockwise angle to apply (0 when not autorotating).
     init(spec: VideoSpec, rotation: Int, input: String) {
         self.spec = spec
         self.rotation = spec.autorotate ? rotation : 0
         self.input = input
+        rotator = self.rotation == 0 ? nil : FrameRotator(degrees: self.rotation, input: input)
     }
 
     /// Converts `frame`; `coded` is the decoder's coded size (used like OpenCV for native size).
     func convert(_ frame: Frame, coded: (Int, Int)) throws -> (pixels: [UInt8], width: Int, height: Int) {
+        if let rotator, FrameRotator.planeLayout(AVPixelFormat(rawValue: frame.pointer.pointee.format)) != nil {
+            let turned = try rotator.rotate(frame)
+            let size = (Int(turned.pointer.pointee.width), Int(turned.pointer.pointee.height))
+            return try convert(turned, coded: size, degrees: 0)
+        }
+        return try convert(frame, coded: coded, degrees: rotation)
+    }
+
+    /// Converts `frame`, turning the RGB result by `degrees`.
+    private func convert(_ frame: Frame, coded: (Int, Int), degrees rotation: Int) throws
+        -> (pixels: [UInt8], width: Int, height: Int) {
         let w = Int(frame.pointer.pointee.width), h = Int(frame.pointer.pointee.height)
         let swap = rotation == 90 || rotation == 270
         guard let side = spec.size else {
+            // OpenCV sizes its context and buffer by the coded size; if that leaves rows unwritten
+            // (a scaler path that waits for more input rows), convert at the frame size instead.
             let buffer = coded.0 >= w && coded.1 >= h ? coded : (w, h)
-            let raw = try scale(frame, from: buffer, to: buffer, keep: (w, h))
+            var raw = try scale(frame, from: buffer, to: buffer, keep: (w, h))
+            if raw.isEmpty { raw = try scale(frame, from: (w, h), to: (w, h), keep: (w, h)) }
             let turned = ImageOps.rotate(raw, width: w, height: h, degrees: rotation)
             return (turned.0, turned.1, turned.2)
         }
@@ -41,12 +59,16 @@ final class FrameScaler {
         let (fw, fh) = ImageOps.fittedSize(width: dw, height: dh, side: side, fit: spec.fit)
         let (uw, uh) = swap ? (fh, fw) : (fw, fh)
         let raw = try scale(frame, from: (w, h), to: (uw, uh), keep: (uw, uh))
+        if raw.isEmpty {
+            throw MediaError(input: input, reason: "scaler produced too few rows", step: "converting video",
+                             kind: .unsupported)
+        }
         let turned = ImageOps.rotate(raw, width: uw, height: uh, degrees: rotation)
         return (ImageOps.square(turned.0, width: turned.1, height: turned.2, side: side), side, side)
     }
 
     /// Runs sws_scale with a context made for `from` → `to` sizes over the frame's rows into an
-    /// aligned picture and returns its top-left `keep` region, packed.
+    /// aligned picture and returns its top-left `keep` region, packed (empty if fewer rows came out).
     private func scale(_ frame: Frame, from: (Int, Int), to: (Int, Int), keep size: (Int, Int)) throws -> [UInt8] {
         let src = frame.pointer.pointee
         let dstFormat = spec.pixels == .rgb24 ? AV_PIX_FMT_RGB24 : AV_PIX_FMT_BGR24
@@ -69,7 +91,8 @@ final class FrameScaler {
                 return try check(made, input: input, step: "converting video")
             }
         }
-        guard rows > 0, let base = dst.pointer.pointee.data.0 else {
+        if Int(rows) < size.1 { return [] }
+        guard let base = dst.pointer.pointee.data.0 else {
             throw MediaError(input: input, reason: "scaler produced no rows", step: "converting video",
                              kind: .unsupported)
         }

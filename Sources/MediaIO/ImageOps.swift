@@ -30,12 +30,12 @@ enum ImageOps {
     }
 
     /// Places a packed width×height image on a black side×side canvas: centred (pad) when it is
-    /// smaller, centre-cut (crop) when larger. Offsets are (side - w)/2 and (w - side)/2 truncated,
-    /// as ffmpeg's pad and crop filters compute them for RGB.
+    /// smaller, centre-cut (crop) when larger. Offsets follow ffmpeg's filters on RGB: pad puts the
+    /// image at trunc((side - w)/2); crop starts at lrint((w - side)/2) (half to even).
     static func square(_ src: [UInt8], width: Int, height: Int, side: Int) -> [UInt8] {
         if width == side && height == side { return src }
         var out = [UInt8](repeating: 0, count: side * side * 3)
-        let dx = (side - width) / 2, dy = (side - height) / 2   // >0: pad offset, <0: crop offset
+        let dx = offset(side: side, size: width), dy = offset(side: side, size: height)
         src.withUnsafeBufferPointer { s in
             out.withUnsafeMutableBufferPointer { d in
                 for r in 0..<side {
@@ -52,6 +52,12 @@ enum ImageOps {
             }
         }
         return out
+    }
+
+    /// Where the image starts on the canvas along one axis: ≥0 pads, <0 crops.
+    static func offset(side: Int, size: Int) -> Int {
+        if size <= side { return (side - size) / 2 }
+        return -Int((Double(size - side) / 2).rounded(.toNearestOrEven))
     }
 
     /// The size ffmpeg's `scale=S:S:force_original_aspect_ratio=decrease|increase` gives for a

@@ -18,6 +18,8 @@ public final class MediaReader {
     private let name: String
     private let deadline: Deadline
     private var passes = 0
+    /// Packets read by the last pass (lets tests see that a window seeks).
+    private(set) var packetsRead = 0
     /// Seconds decoded before `start` after seeking, so decoders and the resampler settle.
     private let preroll = 1.0
 
@@ -178,6 +180,7 @@ public final class MediaReader {
     private func run(_ lanes: [DecodeLane], start: Double) throws {
         let packet = try Packet(input: name)
         var failure: MediaError?
+        packetsRead = 0
         while !lanes.allSatisfy({ $0.isDone() }) {
             if deadline.expired { throw FormatInput.timeout(name, deadline, "decoding") }
             let code = av_read_frame(input.context, packet.pointer)
@@ -188,6 +191,7 @@ public final class MediaReader {
                 break
             }
             defer { packet.unref() }
+            packetsRead += 1
             guard let lane = lanes.first(where: { $0.decoder.streamIndex == packet.pointer.pointee.stream_index }),
                   !lane.isDone() else { continue }
             try checkSpan(packet, start: start)
