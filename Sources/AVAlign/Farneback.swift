@@ -21,9 +21,7 @@ public enum Farneback {
         var sizes: [(width: Int, height: Int)] = []
         for k in 0...depth {
             let level = Pyramid.level(image, level: k)
-            var r = PolyExpansion.reference.expand(level)
-            r.append(contentsOf: repeatElement(0, count: 8))   // padding for 8-lane loads
-            levels.append(r)
+            levels.append(PolyExpansion.reference.expand(level))   // carries 8 floats of padding
             sizes.append((level.width, level.height))
         }
         return FrameExpansion(levels: levels, sizes: sizes)

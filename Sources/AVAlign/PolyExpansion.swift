@@ -94,62 +94,101 @@ struct PolyExpansion: Sendable {
     /// b6 = xg.t1`; then `R = [b3 ig11, b2 ig11, b1 ig03 + b5 ig33, b1 ig03 + b4 ig33, b6 ig55]`.
     func expand(_ src: Plane) -> [Float] {
         let w = src.width, h = src.height, n = self.n
-        var dst = [Float](repeating: 0, count: w * h * 5)
-        var rowBuf = [Float](repeating: 0, count: (w + 2 * n) * 3)
+        // Padding of 8 floats lets the matrix update read 8 lanes at the last pixel.
+        var dst = [Float](repeating: 0, count: w * h * 5 + 8)
+        // Planar vertical sums t0, t1, t2 with n replicated columns on each side.
+        let pw = w + 2 * n
+        var rowBuf = [Float](repeating: 0, count: pw * 3)
         src.data.withUnsafeBufferPointer { sb in
         dst.withUnsafeMutableBufferPointer { db in
         rowBuf.withUnsafeMutableBufferPointer { rb in
         g.withUnsafeBufferPointer { gb in
         xg.withUnsafeBufferPointer { xgb in
         xxg.withUnsafeBufferPointer { xxgb in
-            let s = sb.baseAddress!
-            let row = rb.baseAddress! + n * 3
-            let gc = gb.baseAddress! + n, xgc = xgb.baseAddress! + n, xxgc = xxgb.baseAddress! + n
+            guard let s = sb.baseAddress, let rbase = rb.baseAddress, let dbase = db.baseAddress,
+                  let gp = gb.baseAddress, let xgp = xgb.baseAddress, let xxgp = xxgb.baseAddress else { return }
+            let t0 = rbase + n, t1 = rbase + pw + n, t2 = rbase + 2 * pw + n
+            let gc = gp + n, xgc = xgp + n, xxgc = xxgp + n
             for y in 0..<h {
-                var g0 = gc[0]
+                // Vertical part (float32, replicated rows), same operation order as OpenCV.
+                let g0 = gc[0]
                 let srow = s + y * w
                 for x in 0..<w {
-                    row[x * 3] = srow[x] * g0
-                    row[x * 3 + 1] = 0
-                    row[x * 3 + 2] = 0
+                    t0[x] = srow[x] * g0
+                    t1[x] = 0
+                    t2[x] = 0
                 }
                 for k in 1...n {
-                    g0 = gc[k]
-                    let g1 = xgc[k], g2 = xxgc[k]
+                    let gk = gc[k], g1 = xgc[k], g2 = xxgc[k]
                     let s0 = s + max(y - k, 0) * w
                     let s1 = s + min(y + k, h - 1) * w
                     for x in 0..<w {
                         let p = s0[x] + s1[x]
-                        row[x * 3] = row[x * 3] + g0 * p
-                        row[x * 3 + 1] = row[x * 3 + 1] + g1 * (s1[x] - s0[x])
-                        row[x * 3 + 2] = row[x * 3 + 2] + g2 * p
+                        t0[x] = t0[x] + gk * p
+                        t1[x] = t1[x] + g1 * (s1[x] - s0[x])
+                        t2[x] = t2[x] + g2 * p
                     }
                 }
-                for x in 0..<(n * 3) {
-                    row[-1 - x] = row[2 - x]
-                    row[w * 3 + x] = row[w * 3 + x - 3]
+                for k in 1...n {
+                    t0[-k] = t0[0]; t1[-k] = t1[0]; t2[-k] = t2[0]
+                    t0[w - 1 + k] = t0[w - 1]; t1[w - 1 + k] = t1[w - 1]; t2[w - 1 + k] = t2[w - 1]
                 }
-                let drow = db.baseAddress! + y * w * 5
-                for x in 0..<w {
-                    g0 = gc[0]
-                    var b1 = Double(row[x * 3] * g0), b2 = 0.0, b3 = Double(row[x * 3 + 1] * g0)
-                    var b4 = 0.0, b5 = Double(row[x * 3 + 2] * g0), b6 = 0.0
+                let drow = dbase + y * w * 5
+                // Horizontal part, four pixels per step: float sums and products as in
+                // OpenCV's expressions, accumulated in double.
+                var x = 0
+                while x + 4 <= w {
+                    let c0 = SIMD4<Float>(t0[x], t0[x + 1], t0[x + 2], t0[x + 3])
+                    let c1 = SIMD4<Float>(t1[x], t1[x + 1], t1[x + 2], t1[x + 3])
+                    let c2 = SIMD4<Float>(t2[x], t2[x + 1], t2[x + 2], t2[x + 3])
+                    var b1 = SIMD4<Double>(c0 * g0), b2 = SIMD4<Double>(repeating: 0)
+                    var b3 = SIMD4<Double>(c1 * g0), b4 = SIMD4<Double>(repeating: 0)
+                    var b5 = SIMD4<Double>(c2 * g0), b6 = SIMD4<Double>(repeating: 0)
                     for k in 1...n {
-                        let rp = row + (x + k) * 3, rm = row + (x - k) * 3
-                        let tg = Double(rp[0] + rm[0])
-                        g0 = gc[k]
-                        b1 += tg * Double(g0)
+                        let gk = gc[k], xgk = xgc[k]
+                        let p0 = UnsafeRawPointer(t0 + x + k).loadUnaligned(as: SIMD4<Float>.self)
+                        let m0 = UnsafeRawPointer(t0 + x - k).loadUnaligned(as: SIMD4<Float>.self)
+                        let p1 = UnsafeRawPointer(t1 + x + k).loadUnaligned(as: SIMD4<Float>.self)
+                        let m1 = UnsafeRawPointer(t1 + x - k).loadUnaligned(as: SIMD4<Float>.self)
+                        let p2 = UnsafeRawPointer(t2 + x + k).loadUnaligned(as: SIMD4<Float>.self)
+                        let m2 = UnsafeRawPointer(t2 + x - k).loadUnaligned(as: SIMD4<Float>.self)
+                        let tg = SIMD4<Double>(p0 + m0)
+                        b1 += tg * Double(gk)
                         b4 += tg * Double(xxgc[k])
-                        b2 += Double((rp[0] - rm[0]) * xgc[k])
-                        b3 += Double((rp[1] + rm[1]) * g0)
-                        b6 += Double((rp[1] - rm[1]) * xgc[k])
-                        b5 += Double((rp[2] + rm[2]) * g0)
+                        b2 += SIMD4<Double>((p0 - m0) * xgk)
+                        b3 += SIMD4<Double>((p1 + m1) * gk)
+                        b6 += SIMD4<Double>((p1 - m1) * xgk)
+                        b5 += SIMD4<Double>((p2 + m2) * gk)
+                    }
+                    let o1 = SIMD4<Float>(b2 * ig11), o0 = SIMD4<Float>(b3 * ig11)
+                    let o3 = SIMD4<Float>(b1 * ig03 + b4 * ig33), o2 = SIMD4<Float>(b1 * ig03 + b5 * ig33)
+                    let o4 = SIMD4<Float>(b6 * ig55)
+                    let out = drow + x * 5
+                    for i in 0..<4 {
+                        out[i * 5] = o0[i]; out[i * 5 + 1] = o1[i]; out[i * 5 + 2] = o2[i]
+                        out[i * 5 + 3] = o3[i]; out[i * 5 + 4] = o4[i]
+                    }
+                    x += 4
+                }
+                while x < w {
+                    var b1 = Double(t0[x] * g0), b2 = 0.0, b3 = Double(t1[x] * g0)
+                    var b4 = 0.0, b5 = Double(t2[x] * g0), b6 = 0.0
+                    for k in 1...n {
+                        let gk = gc[k]
+                        let tg = Double(t0[x + k] + t0[x - k])
+                        b1 += tg * Double(gk)
+                        b4 += tg * Double(xxgc[k])
+                        b2 += Double((t0[x + k] - t0[x - k]) * xgc[k])
+                        b3 += Double((t1[x + k] + t1[x - k]) * gk)
+                        b6 += Double((t1[x + k] - t1[x - k]) * xgc[k])
+                        b5 += Double((t2[x + k] + t2[x - k]) * gk)
                     }
                     drow[x * 5 + 1] = Float(b2 * ig11)
                     drow[x * 5] = Float(b3 * ig11)
                     drow[x * 5 + 3] = Float(b1 * ig03 + b4 * ig33)
                     drow[x * 5 + 2] = Float(b1 * ig03 + b5 * ig33)
                     drow[x * 5 + 4] = Float(b6 * ig55)
+                    x += 1
                 }
             }
         }}}}}}
