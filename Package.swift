@@ -27,7 +27,7 @@ let package = Package(
         .target(name: "MediaIO",
                 dependencies: ["CAVFormat", "CAVCodec", "CAVUtil", "CSWScale", "CSWResample"]),
         .target(name: "Tensor", dependencies: ["COpenBLAS"]),
-        .target(name: "AVAlign", dependencies: ["MediaIO", "CAVUtil"]),
+        .target(name: "AVAlign", dependencies: ["MediaIO", "CAVUtil", "CAVFormat"]),
         .target(name: "Guidance", dependencies: ["Tensor"]),
         .executableTarget(
             name: "Tool",
@@ -35,6 +35,10 @@ let package = Package(
                 "MediaIO", "AVAlign", "Guidance", "Tensor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
+
+        // Benchmark driver of bench/av-align (not a product).
+        .executableTarget(name: "AVAlignBench", dependencies: ["AVAlign", "MediaIO"],
+                          path: "bench/av-align/AVAlignBench"),
 
         .testTarget(name: "MediaIOTests", dependencies: ["MediaIO"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
