@@ -27,7 +27,9 @@ let package = Package(
         .target(name: "MediaIO",
                 dependencies: ["CAVFormat", "CAVCodec", "CAVUtil", "CSWScale", "CSWResample"]),
         .target(name: "Tensor", dependencies: ["COpenBLAS"]),
-        .target(name: "AVAlign", dependencies: ["MediaIO", "CAVUtil", "CAVFormat"]),
+        // Optimised in debug builds too: the tests run optical flow on real frames.
+        .target(name: "AVAlign", dependencies: ["MediaIO", "CAVUtil", "CAVFormat"],
+                swiftSettings: [.unsafeFlags(["-O"])]),
         .target(name: "Guidance", dependencies: ["Tensor"]),
         .executableTarget(
             name: "Tool",
