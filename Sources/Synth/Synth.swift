@@ -1,0 +1,2 @@
+/// Procedural audio-visual data with measurable synchrony.
+public enum SynthData {}
