@@ -1,0 +1,61 @@
+/// The static part of a scene: a coloured, textured background and a palette of contrasting colours.
+struct Backdrop: Sendable {
+    /// Whether the background is light (actors are then dark) or dark.
+    let isLight: Bool
+    /// The background's two gradient colours.
+    let top: RGB, bottom: RGB
+
+    /// Draws light or dark backdrop colours; `dark` forces a dark sky (fireworks).
+    init(rng: inout Xoshiro256, dark: Bool = false) {
+        isLight = dark ? false : rng.chance(0.6)
+        let hue = rng.uniformFloat(0, 1)
+        let hue2 = hue + rng.uniformFloat(-0.2, 0.2)
+        let v: ClosedRange<Float> = dark ? 0.03...0.18 : (isLight ? 0.65...0.95 : 0.15...0.35)
+        top = RGB.hsv(hue, rng.uniformFloat(0.1, 0.6), rng.uniformFloat(v.lowerBound, v.upperBound))
+        bottom = RGB.hsv(hue2 + 1, rng.uniformFloat(0.1, 0.7), rng.uniformFloat(v.lowerBound, v.upperBound))
+    }
+
+    /// A colour that stands out against the background: dark on light, light on dark.
+    func actorColour(rng: inout Xoshiro256) -> RGB {
+        let v: Float = isLight ? rng.uniformFloat(0.08, 0.35) : rng.uniformFloat(0.75, 1)
+        return RGB.hsv(rng.uniformFloat(0, 1), rng.uniformFloat(0.3, 0.9), v)
+    }
+
+    /// A mid-contrast colour for props (drum body, floor, keyboard).
+    func propColour(rng: inout Xoshiro256) -> RGB {
+        let v: Float = isLight ? rng.uniformFloat(0.25, 0.55) : rng.uniformFloat(0.45, 0.75)
+        return RGB.hsv(rng.uniformFloat(0, 1), rng.uniformFloat(0.3, 0.9), v)
+    }
+
+    /// Paints the gradient, a smooth value-noise texture and a fixed per-pixel grain.
+    ///
+    /// Everything here is static over the clip: frame-to-frame change comes only from the
+    /// actors, so optical flow stays at zero between events.
+    func paint(size: Int, rng: inout Xoshiro256) -> Canvas {
+        var canvas = Canvas(size: size)
+        let cells = 4 + rng.below(4)
+        let lattice = (0..<((cells + 1) * (cells + 1))).map { _ in rng.uniformFloat(-1, 1) }
+        let texture = rng.uniformFloat(0.02, 0.12)
+        let grain = rng.uniformFloat(0, 0.03)
+        for y in 0..<size {
+            let ty = Float(y) / Float(size - 1)
+            let base = top.mixed(with: bottom, ty)
+            for x in 0..<size {
+                let gx = Float(x) / Float(size) * Float(cells), gy = Float(y) / Float(size) * Float(cells)
+                let ix = Int(gx), iy = Int(gy)
+                let fx = smooth(gx - Float(ix)), fy = smooth(gy - Float(iy))
+                let a = lattice[iy * (cells + 1) + ix], b = lattice[iy * (cells + 1) + ix + 1]
+                let c = lattice[(iy + 1) * (cells + 1) + ix], d = lattice[(iy + 1) * (cells + 1) + ix + 1]
+                let noise = (a + (b - a) * fx) * (1 - fy) + (c + (d - c) * fx) * fy
+                let k = 1 + texture * noise + grain * rng.uniformFloat(-1, 1)
+                let i = y * size + x
+                canvas.red[i] = base.r * k
+                canvas.green[i] = base.g * k
+                canvas.blue[i] = base.b * k
+            }
+        }
+        return canvas
+    }
+
+    private func smooth(_ t: Float) -> Float { t * t * (3 - 2 * t) }
+}

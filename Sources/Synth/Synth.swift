@@ -1,2 +1,0 @@
-/// Procedural audio-visual data with measurable synchrony.
-public enum SynthData {}
