@@ -4,8 +4,8 @@ import Glibc
 import Darwin
 #endif
 
-/// Fireworks bursting in a night sky: each event is a ring of sparks that appears at once,
-/// spreads a little in shrinking steps and fades out.
+/// Fireworks bursting in a night sky: each event is a ring of sparks that appears at once at
+/// a new place, spreads a little in shrinking steps and dims to embers.
 struct FireworksScene: SynthScene {
     /// One burst site: where, what colour, how many sparks.
     struct Site: Sendable {
@@ -20,7 +20,7 @@ struct FireworksScene: SynthScene {
     init(layout: SceneLayout, backdrop: Backdrop, rng: inout Xoshiro256) {
         self.layout = layout
         var sites: [Site] = []
-        for _ in 0..<4 {
+        for _ in 0..<5 {
             sites.append(Site(x: rng.uniformFloat(18, 46), y: rng.uniformFloat(14, 40),
                               radius: rng.uniformFloat(6, 9) * layout.scale, sparks: 10 + rng.below(6),
                               colour: RGB.hsv(rng.uniformFloat(0, 1), rng.uniformFloat(0.2, 0.8), 1),
@@ -36,13 +36,17 @@ struct FireworksScene: SynthScene {
         for (x, y, v) in stars { canvas.circle(x, y, 0.6, RGB(r: v, g: v, b: v)) }
     }
 
-    /// Spread (pixels beyond the first ring) and brightness by age since the burst.
-    static let spread: [Float] = [0, 2.5, 3.7, 4.2]
-    static let glow: [Float] = [1, 0.5, 0.22, 0.08]
+    /// Spread (pixels beyond the first ring) and brightness by age since the burst; from the
+    /// last entry on the burst stays as dim embers to the end of the clip. Nothing vanishes:
+    /// Farneback sees a faint shape disappearing almost as strongly as a bright one appearing.
+    static let spread: [Float] = [0, 0.8, 1.2, 1.4, 1.5]
+    static let glow: [Float] = [1, 0.5, 0.36, 0.31, 0.3]
 
     func paintFrame(_ frame: Int, schedule: EventSchedule, on canvas: inout Canvas) {
-        for (index, site) in sites.enumerated() {
-            guard let age = schedule.age(of: index, at: frame), age < Self.spread.count else { continue }
+        // Event j bursts at site j: a site is never reused, so each burst appears on dark sky.
+        for (index, eventFrame) in schedule.frames.enumerated() where eventFrame <= frame && index < sites.count {
+            let site = sites[index]
+            let age = min(frame - eventFrame, Self.spread.count - 1)
             let r = site.radius + Self.spread[age], light = Self.glow[age]
             canvas.circle(site.x, site.y, 3.5, site.colour, opacity: light)
             for i in 0..<site.sparks {
@@ -53,12 +57,17 @@ struct FireworksScene: SynthScene {
     }
 }
 
-/// Drops falling from taps into water: at each drip the surface dips under the tap and a
-/// splash jumps up, then both settle; the hanging drop grows back.
+/// Drops falling from taps onto floats in a pool: at each drip the hanging drop is gone and
+/// the float under that tap is knocked down into the water at once, then bobs back up in
+/// shrinking steps while a new drop slides out of the tap.
+///
+/// Nothing pops in or out of sight: an earlier splash that appeared and faded made weaker
+/// flow peaks than its own fading, because Farneback sees a faint shape vanish about as
+/// strongly as a bright one appear; a solid float that moves gives one clean peak.
 struct DripScene: SynthScene {
     let layout: SceneLayout
-    let pipe: RGB, water: RGB, crest: RGB, drop: RGB
-    let taps: [Float], surfaceY: Float, width: Float
+    let pipe: RGB, water: RGB, crest: RGB, float: RGB, stripe: RGB
+    let taps: [Float], surfaceY: Float
     var actorCount: Int { taps.count }
     var alternates: Bool { false }
 
@@ -66,47 +75,40 @@ struct DripScene: SynthScene {
         self.layout = layout
         pipe = backdrop.propColour(rng: &rng)
         water = RGB.hsv(rng.uniformFloat(0.5, 0.68), rng.uniformFloat(0.5, 0.9),
-                        backdrop.isLight ? rng.uniformFloat(0.25, 0.5) : rng.uniformFloat(0.55, 0.85))
-        crest = water.mixed(with: RGB(r: 1, g: 1, b: 1), 0.55)
-        drop = crest
+                        backdrop.isLight ? rng.uniformFloat(0.25, 0.45) : rng.uniformFloat(0.35, 0.55))
+        crest = water.mixed(with: RGB(r: 1, g: 1, b: 1), backdrop.isLight ? 0.8 : 0.7)
+        float = RGB.hsv(rng.uniformFloat(0, 1), rng.uniformFloat(0.5, 1), rng.uniformFloat(0.7, 1))
+        stripe = float.scaled(0.45)
         let count = 2 + rng.below(2)
         let span: Float = count == 2 ? 26 : 36
         taps = (0..<count).map { layout.cx - span / 2 + span * Float($0) / Float(count - 1) }
-        surfaceY = 44 + layout.dy
-        width = rng.uniformFloat(4.5, 6.5)
+        surfaceY = 42 + layout.dy
     }
+
+    /// How far the new drop has slid out of the tap, by age (fully out from age 4).
+    static let dropOut: [Float] = [0, 0.45, 0.75, 0.92]
 
     func paintStatic(on canvas: inout Canvas) {
-        canvas.box(32, 4, halfWidth: 34, halfHeight: 2.5, pipe)
-        for x in taps { canvas.box(x, 8, halfWidth: 2.2, halfHeight: 3, corner: 0.8, pipe) }
+        canvas.box(32, 4, halfWidth: 34, halfHeight: 3, pipe)
+        canvas.fillBelow(crest) { _ in surfaceY }
+        canvas.fillBelow(water) { _ in surfaceY + 1.5 }
     }
 
-    /// Size of the hanging drop by age since it fell.
-    static let regrow: [Float] = [0, 1.0, 1.6]
-
     func paintFrame(_ frame: Int, schedule: EventSchedule, on canvas: inout Canvas) {
-        var dips: [(Float, Float)] = []
+        let s = layout.scale, dropR: Float = 2.7, tapBottom: Float = 13
         for (index, x) in taps.enumerated() {
-            let k = schedule.strike(of: index, at: frame)
-            if k > 0 { dips.append((x, layout.reach * k)) }
             let age = schedule.age(of: index, at: frame)
-            let r: Float = age.map { $0 < Self.regrow.count ? Self.regrow[$0] : 2.2 } ?? 2.2
-            if r > 0 { canvas.circle(x, 11 + r, r, drop) }
-            if let age, age < 2 {
-                let lift: Float = age == 0 ? 0 : 1.5, spread: Float = age == 0 ? 4 : 5.5
-                let o: Float = age == 0 ? 1 : 0.45
-                canvas.circle(x - spread, surfaceY - 3 - lift, 1.6, crest, opacity: o)
-                canvas.circle(x + spread, surfaceY - 3 - lift, 1.6, crest, opacity: o)
-                canvas.circle(x, surfaceY - 6 - lift, 1.8, crest, opacity: o)
+            let out: Float = age.map { $0 < Self.dropOut.count ? Self.dropOut[$0] : 1 } ?? 1
+            // The drop hangs below the tap when fully out, and hides inside it at 0.
+            let dropY = tapBottom - dropR + out * 2 * dropR
+            canvas.paint(minX: x - dropR, minY: dropY - dropR, maxX: x + dropR, maxY: dropY + dropR, colour: crest) { px, py in
+                max(((px - x) * (px - x) + (py - dropY) * (py - dropY)).squareRoot() - dropR, tapBottom - py)
             }
+            canvas.box(x, 9, halfWidth: 3, halfHeight: 4, corner: 1, pipe)
+            let y = surfaceY + layout.reach * schedule.strike(of: index, at: frame)
+            canvas.ellipse(x, y, 7.5 * s, 3.6 * s, float)
+            canvas.box(x, y - 0.5, halfWidth: 6.5 * s, halfHeight: 0.9, stripe)
+            canvas.circle(x, y - 3.5 * s, 2.2 * s, float.mixed(with: stripe, 0.3))
         }
-        let w2 = 2 * width * width
-        let surface: (Float) -> Float = { x in
-            var y = surfaceY
-            for (cx, depth) in dips { y += depth * exp(-(x - cx) * (x - cx) / w2) }
-            return y
-        }
-        canvas.fillBelow(crest, top: surface)
-        canvas.fillBelow(water) { surface($0) + 1.5 }
     }
 }

@@ -64,8 +64,9 @@ struct EventSchedule: Sendable, Equatable {
     }
 
     /// How far through its strike an actor is at each frame: 1 in the strike frame, then
-    /// shrinking steps (0.45, 0.15) back to rest (0).
-    static let strikeProfile: [Float] = [1, 0.45, 0.15]
+    /// shrinking steps (0.6, 0.3, 0.1) back to rest (0): the return steps (0.4, 0.3, 0.2, 0.1)
+    /// are all smaller than the strike, so only the strike frame is a flow peak.
+    static let strikeProfile: [Float] = [1, 0.6, 0.3, 0.1]
 
     /// Frames since `actor` last struck, as of `frame` (nil if it has not struck yet).
     func age(of actor: Int, at frame: Int) -> Int? {
