@@ -2,6 +2,7 @@ import ArgumentParser
 import Dispatch
 import Foundation
 import MediaIO
+import Synchronization
 import Synth
 #if canImport(Glibc)
 import Glibc
@@ -85,7 +86,7 @@ struct Synth: ParsableCommand {
     }
 
     func run() throws {
-        Interrupt.install()
+        SynthSignals.install()
         let generator = SynthGenerator(seed: seed, seconds: seconds, classes: try selectedClasses())
         let atomic: AtomicFile?
         let tar: TarWriter
@@ -99,14 +100,14 @@ struct Synth: ParsableCommand {
                 tar = TarWriter(sink: ByteSink(fileDescriptor: 1, name: "stdout"))
             }
         } catch {
-            log("synth", "\(error)")
-            throw ExitCode(ExitStatus.fatal)
+            synthLog("\(error)")
+            throw ExitCode(SynthExit.fatal)
         }
 
         var written = 0
         do {
             let batch = max(1, jobs) * 8
-            while written < count, Interrupt.received == nil {
+            while written < count, SynthSignals.received == nil {
                 let n = min(batch, count - written)
                 let samples = try SynthBatch.encode(generator: generator, first: first + written, count: n,
                                                     seed: seed, jobs: jobs)
@@ -117,19 +118,19 @@ struct Synth: ParsableCommand {
             try atomic?.commit()
         } catch OutputError.brokenPipe {
             atomic?.abort()
-            exitQuietlyOnBrokenPipe()
+            Foundation.exit(SynthExit.success)
         } catch {
-            log("synth", "\(error)")
+            synthLog("\(error)")
             atomic?.abort()
-            throw ExitCode(ExitStatus.fatal)
+            throw ExitCode(SynthExit.fatal)
         }
-        if let signal = Interrupt.received, written < count {
-            log("synth", "interrupted by signal \(signal) after \(written) of \(count) clips; archive ends cleanly")
+        if let signal = SynthSignals.received, written < count {
+            synthLog("interrupted by signal \(signal) after \(written) of \(count) clips; archive ends cleanly")
             throw ExitCode(128 + signal)
         }
         if !quiet {
             let names = generator.classes.map(\.rawValue).joined(separator: ", ")
-            log("synth", "\(written) clips (\(generator.frames) frames, \(generator.samples) samples; \(names); seed \(seed)) to \(output ?? "stdout")")
+            synthLog("\(written) clips (\(generator.frames) frames, \(generator.samples) samples; \(names); seed \(seed)) to \(output ?? "stdout")")
         }
     }
 }
@@ -184,5 +185,40 @@ enum SynthCommandError: Error, CustomStringConvertible {
         switch self {
         case .missingClip: return "synth: a clip was not generated"
         }
+    }
+}
+
+// The helpers below keep this file self-contained, so it compiles in any checkout of the
+// Tool target; they mirror the shared ones (ExitStatus, log, Interrupt) and can be replaced
+// by them.
+
+/// Exit codes of `synth` (the same values as the tool's documented EXIT STATUS).
+enum SynthExit {
+    /// Every clip was written (also a closed output pipe: the reader chose to stop).
+    static let success: Int32 = 0
+    /// The output could not be opened or written.
+    static let fatal: Int32 = 2
+}
+
+/// Writes one line to stderr, prefixed with "synth: ".
+func synthLog(_ message: String) {
+    FileHandle.standardError.write(Data("synth: \(message)\n".utf8))
+}
+
+/// The signal (SIGINT or SIGTERM) that asked `synth` to stop, 0 while none has.
+let synthSignalFlag = Atomic<Int32>(0)
+
+/// Catches SIGINT and SIGTERM so the archive can end cleanly after the current batch.
+enum SynthSignals {
+    /// Starts recording SIGINT and SIGTERM instead of dying on them.
+    static func install() {
+        signal(SIGINT) { sig in synthSignalFlag.store(sig, ordering: .relaxed) }
+        signal(SIGTERM) { sig in synthSignalFlag.store(sig, ordering: .relaxed) }
+    }
+
+    /// The signal received, or nil.
+    static var received: Int32? {
+        let s = synthSignalFlag.load(ordering: .relaxed)
+        return s == 0 ? nil : s
     }
 }

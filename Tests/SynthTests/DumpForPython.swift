@@ -37,7 +37,7 @@ final class DumpForPython: XCTestCase {
 """Scores synth clips with the reference AV-Align stack (OpenCV Farneback + librosa onsets).
 
 Usage: SYNTH_DUMP_DIR=/tmp/synth SYNTH_DUMP_COUNT=160 swift test --filter DumpForPython
-       python3 /tmp/synth/avalign_check.py /tmp/synth
+       python3 /tmp/synth/avalign_check.py /tmp/synth      (or a tar written by `mmdisco-av synth`)
 Follows /work/shared/specs/av-align.md: 16 kHz audio resampled to 22,050 Hz (soxr HQ),
 onset_detect with librosa defaults, Farneback (0.5, 3, 15, 3, 5, 1.2, 0) on gray frames,
 strict peaks >= 0.1, one-to-one IoU with a +-1 frame window. Prints the mean score of
@@ -74,13 +74,30 @@ def iou(A, V):
                 inter += 1; used[j] = True; break
     return inter / (len(A) + len(V) - inter)
 
+def clips(path):
+    """(metadata, audio [N], video [F,3,64,64]) from a dump directory or a synth tar."""
+    if path.endswith(".tar"):
+        import tarfile, io
+        files = {}
+        with tarfile.open(path) as t:
+            for m in t:
+                key, ext = m.name.split(".", 1)
+                files.setdefault(key, {})[ext] = t.extractfile(m).read()
+        for key, f in files.items():
+            yield (json.loads(f["json"]), np.load(io.BytesIO(f["audio.npy"]))[0], np.load(io.BytesIO(f["video.npy"])))
+    else:
+        for line in open(os.path.join(path, "clips.jsonl")):
+            m = json.loads(line)
+            yield (m, np.load(os.path.join(path, m["key"] + ".audio.npy"))[0],
+                   np.load(os.path.join(path, m["key"] + ".video.npy")))
+
 def main(d):
-    meta = [json.loads(l) for l in open(os.path.join(d, "clips.jsonl"))]
-    A, V, T = {}, {}, {}
-    for m in meta:
+    meta, A, V, T = [], {}, {}, {}
+    for m, audio, video in clips(d):
         k = m["key"]
-        A[k] = audio_onsets(np.load(os.path.join(d, k + ".audio.npy"))[0])
-        V[k], T[k] = video_peaks(np.load(os.path.join(d, k + ".video.npy")))
+        meta.append(m)
+        A[k] = audio_onsets(audio)
+        V[k], T[k] = video_peaks(video)
     sync, mis, per = [], [], {}
     bad = []
     for m in meta:
