@@ -15,10 +15,28 @@ struct Backdrop: Sendable {
         bottom = RGB.hsv(hue2 + 1, rng.uniformFloat(0.1, 0.7), rng.uniformFloat(v.lowerBound, v.upperBound))
     }
 
-    /// A colour that stands out against the background: dark on light, light on dark.
+    /// A colour that stands out against the background: dark on light, light on dark, with
+    /// a luma difference of at least 0.35 (optical flow runs on gray, where a saturated blue
+    /// is as dark as a dim background).
     func actorColour(rng: inout Xoshiro256) -> RGB {
         let v: Float = isLight ? rng.uniformFloat(0.08, 0.35) : rng.uniformFloat(0.75, 1)
-        return RGB.hsv(rng.uniformFloat(0, 1), rng.uniformFloat(0.3, 0.9), v)
+        return contrasting(RGB.hsv(rng.uniformFloat(0, 1), rng.uniformFloat(0.3, 0.9), v), minimum: 0.35)
+    }
+
+    /// The mean luma of the background.
+    var luma: Float { (top.luma + bottom.luma) / 2 }
+
+    /// `colour` mixed towards white (dark background) or black (light one) until its luma
+    /// differs from the background's by at least `minimum`.
+    func contrasting(_ colour: RGB, minimum: Float) -> RGB {
+        let target = luma < 0.5 ? RGB(r: 1, g: 1, b: 1) : RGB(r: 0, g: 0, b: 0)
+        var c = colour
+        var t: Float = 0
+        while abs(c.luma - luma) < minimum && t < 1 {
+            t = min(1, t + 0.1)
+            c = colour.mixed(with: target, t)
+        }
+        return c
     }
 
     /// A mid-contrast colour for props (drum body, floor, keyboard).

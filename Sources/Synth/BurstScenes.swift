@@ -23,7 +23,7 @@ struct FireworksScene: SynthScene {
         for _ in 0..<5 {
             sites.append(Site(x: rng.uniformFloat(18, 46), y: rng.uniformFloat(14, 40),
                               radius: rng.uniformFloat(6, 9) * layout.scale, sparks: 10 + rng.below(6),
-                              colour: RGB.hsv(rng.uniformFloat(0, 1), rng.uniformFloat(0.2, 0.8), 1),
+                              colour: backdrop.contrasting(RGB.hsv(rng.uniformFloat(0, 1), rng.uniformFloat(0.2, 0.8), 1), minimum: 0.5),
                               turn: rng.uniformFloat(0, 1)))
         }
         self.sites = sites
@@ -86,7 +86,7 @@ struct DripScene: SynthScene {
     }
 
     /// How far the new drop has slid out of the tap, by age (fully out from age 4).
-    static let dropOut: [Float] = [0, 0.45, 0.75, 0.92]
+    static let dropOut: [Float] = [0, 0.5, 0.8, 0.95]
 
     func paintStatic(on canvas: inout Canvas) {
         canvas.box(32, 4, halfWidth: 34, halfHeight: 3, pipe)

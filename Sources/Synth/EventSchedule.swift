@@ -64,9 +64,10 @@ struct EventSchedule: Sendable, Equatable {
     }
 
     /// How far through its strike an actor is at each frame: 1 in the strike frame, then
-    /// shrinking steps (0.6, 0.3, 0.1) back to rest (0): the return steps (0.4, 0.3, 0.2, 0.1)
-    /// are all smaller than the strike, so only the strike frame is a flow peak.
-    static let strikeProfile: [Float] = [1, 0.6, 0.3, 0.1]
+    /// shrinking steps (0.5, 0.2, 0.05) back to rest (0). The return steps (0.5, 0.3, 0.15,
+    /// 0.05) shrink by a third or more each frame: with gentler ratios (0.4, 0.3, ...) the
+    /// Farneback magnitudes of two return steps sometimes tied and made a false peak.
+    static let strikeProfile: [Float] = [1, 0.5, 0.2, 0.05]
 
     /// Frames since `actor` last struck, as of `frame` (nil if it has not struck yet).
     func age(of actor: Int, at frame: Int) -> Int? {

@@ -80,30 +80,35 @@ struct HammerScene: SynthScene {
     }
 }
 
-/// Fingers typing on a keyboard, a different finger for each key press.
+/// Two hands typing on a keyboard: each key press drops one whole hand (palm and fingers)
+/// onto the keys, left and right in turn.
+///
+/// An earlier version moved single fingers: a finger is a thin vertical bar whose sides say
+/// nothing about vertical motion (the aperture problem), and its flow peaks were too weak
+/// for AV-Align's 0.1 threshold. A whole hand moves enough area to be seen.
 struct TypingScene: SynthScene {
     let layout: SceneLayout
-    let board: RGB, keys: RGB, skin: RGB, fingers: Int
+    let board: RGB, keys: RGB, skin: RGB, sleeve: RGB
     let keyTop: Float
-    var actorCount: Int { fingers }
-    var alternates: Bool { true }
+    var actorCount: Int { 2 }
+    var alternates: Bool { false }
 
     init(layout: SceneLayout, backdrop: Backdrop, rng: inout Xoshiro256) {
         self.layout = layout
         board = backdrop.propColour(rng: &rng)
         keys = board.mixed(with: RGB(r: 1, g: 1, b: 1), rng.uniformFloat(0.3, 0.6))
         skin = backdrop.actorColour(rng: &rng)
-        fingers = 3 + rng.below(2)
+        sleeve = backdrop.propColour(rng: &rng)
         keyTop = 46 + layout.dy
     }
 
     func paintStatic(on canvas: inout Canvas) {
         let cx = layout.cx
-        canvas.box(cx, keyTop + 7, halfWidth: 28, halfHeight: 8, corner: 1.5, board)
+        canvas.box(cx, keyTop + 7, halfWidth: 30, halfHeight: 8, corner: 1.5, board)
         var y = keyTop + 2.5
         while y < keyTop + 14 {
-            var x = cx - 25
-            while x < cx + 25 {
+            var x = cx - 27
+            while x < cx + 27 {
                 canvas.box(x + 1.5, y, halfWidth: 1.6, halfHeight: 1.4, keys)
                 x += 4.5
             }
@@ -113,18 +118,20 @@ struct TypingScene: SynthScene {
 
     func paintFrame(_ frame: Int, schedule: EventSchedule, on canvas: inout Canvas) {
         let cx = layout.cx, s = layout.scale
-        var handPush: Float = 0
-        for f in 0..<fingers { handPush = max(handPush, schedule.strike(of: f, at: frame)) }
-        let palmY = keyTop - 22 * s + 0.3 * layout.reach * handPush
-        let spacing: Float = 6.5 * s
-        let first = cx - spacing * Float(fingers - 1) / 2
-        for f in 0..<fingers {
-            let k = schedule.strike(of: f, at: frame)
-            let x = first + spacing * Float(f)
-            let tipY = keyTop - 1 - layout.reach * (1 - k)
-            canvas.capsule(x, palmY, x, tipY - 2, radius: 2.6 * s, skin)
+        for hand in 0..<2 {
+            let side: Float = hand == 0 ? -1 : 1
+            let k = schedule.strike(of: hand, at: frame)
+            let drop = layout.reach * k
+            let hx = cx + side * 14 * s
+            let tipY = keyTop - 1 - layout.reach + drop
+            let palmY = tipY - 11 * s
+            canvas.capsule(hx + side * 6 * s, palmY - 4, cx + side * 26, -6, radius: 4.5 * s, sleeve)
+            for f in 0..<3 {
+                let fx = hx + Float(f - 1) * 4.6 * s - side * 1.5 * s
+                canvas.capsule(fx, palmY, fx, tipY - 2 * s, radius: 2.1 * s, skin)
+            }
+            canvas.ellipse(hx, palmY - 1, 8.5 * s, 5.5 * s, skin)
+            canvas.box(hx, palmY + 2.5 * s, halfWidth: 6 * s, halfHeight: 0.6, skin.mixed(with: board, 0.5))
         }
-        canvas.ellipse(cx, palmY - 2, spacing * Float(fingers) / 2 + 3, 7 * s, skin)
-        canvas.capsule(cx, palmY - 4, cx + 6, 0, radius: 6 * s, skin)
     }
 }

@@ -34,7 +34,7 @@ struct SoundBank: Sendable {
         case .clapping: pitch = 0; decay = rng.uniform(0.012, 0.025); colour = rng.uniform(900, 2200)
         case .dripping: pitch = rng.uniform(450, 800); decay = rng.uniform(0.02, 0.035); colour = 0
         case .footsteps: pitch = rng.uniform(55, 95); decay = rng.uniform(0.03, 0.05); colour = rng.uniform(350, 900)
-        case .fireworks: pitch = rng.uniform(45, 70); decay = rng.uniform(0.12, 0.2); colour = rng.uniform(300, 700)
+        case .fireworks: pitch = rng.uniform(45, 70); decay = rng.uniform(0.06, 0.1); colour = rng.uniform(300, 700)
         case .typing: pitch = rng.uniform(1200, 2000); decay = rng.uniform(0.006, 0.012); colour = rng.uniform(2500, 4500)
         }
     }
@@ -43,7 +43,7 @@ struct SoundBank: Sendable {
     var maxLength: Double {
         switch kind {
         case .drums, .hammering: return 0.3
-        case .fireworks: return 0.5
+        case .fireworks: return 0.4
         case .bouncingBall, .footsteps: return 0.15
         case .clapping, .dripping: return 0.1
         case .typing: return 0.06

@@ -76,7 +76,9 @@ public struct SynthGenerator: Sendable {
         var audio = [Float](repeating: 0, count: samples)
         let bank = SoundBank(kind: kind, sampleRate: Double(Self.sampleRate), rng: &sound)
         let rate = Double(Self.sampleRate)
-        let gapBeforeNext = Int(0.01 * rate)
+        // Each sound ends 30 ms before the next starts, so the next onset rises from silence
+        // within the onset detector's window rather than from a loud tail.
+        let gapBeforeNext = Int(0.03 * rate)
         for (i, time) in schedule.times.enumerated() {
             let start = Int((time * rate).rounded())
             let next = i + 1 < schedule.times.count ? Int((schedule.times[i + 1] * rate).rounded()) : samples

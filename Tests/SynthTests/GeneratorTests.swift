@@ -80,13 +80,13 @@ final class GeneratorTests: XCTestCase {
         XCTAssertGreaterThan(histogram[2], histogram[5])
     }
 
-    /// Digital silence before the first sound and in the 10 ms before every later one;
+    /// Digital silence before the first sound and in the 30 ms before every later one;
     /// each sound tapers to below 1e-4 before it ends.
     func testAudioSilentAwayFromEvents() {
         for clip in Fixtures.clips {
             let starts = clip.eventTimes.map { Int(($0 * 16_000).rounded()) }
             XCTAssert(clip.audio[..<starts[0]].allSatisfy { $0 == 0 })
-            for s in starts.dropFirst() { XCTAssert(clip.audio[(s - 160)..<s].allSatisfy { $0 == 0 }) }
+            for s in starts.dropFirst() { XCTAssert(clip.audio[(s - 480)..<s].allSatisfy { $0 == 0 }) }
             // Every sound's last non-zero sample is tiny (the taper reaches zero).
             for (i, s) in starts.enumerated() {
                 let end = i + 1 < starts.count ? starts[i + 1] : clip.audio.count
