@@ -21,7 +21,7 @@ struct BallScene: SynthScene {
     func paintFrame(_ frame: Int, schedule: EventSchedule, on canvas: inout Canvas) {
         let k = schedule.strike(of: 0, at: frame)
         let bottom = floorY + 0.5 - layout.reach * (1 - k)
-        let ry = radius * (1 - 0.06 * k), rx = radius * (1 + 0.06 * k)
+        let ry = radius * (1 - 0.04 * k), rx = radius * (1 + 0.04 * k)
         let cy = bottom - ry, cx = layout.cx
         canvas.ellipse(cx, floorY + 1.5, rx * 0.9, 1.8, floor.scaled(0.6), opacity: 0.3 + 0.5 * k)
         canvas.ellipse(cx, cy, rx, ry, ball)

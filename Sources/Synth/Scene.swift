@@ -1,7 +1,7 @@
 /// A class's picture: props that never move, and actors drawn per frame from the event schedule.
 ///
 /// Every scene follows the same motion rule: an actor rests, jumps by at most `reach`
-/// (3.5 to 5.5 px) in the frame of its event, then returns in shrinking steps
+/// (3.5 to 5 px) in the frame of its event, then returns in shrinking steps
 /// (`EventSchedule.strikeProfile`), so each event is one sharp optical-flow peak.
 protocol SynthScene: Sendable {
     /// How many actors take turns making events (sticks, feet, fingers, drip points...).
@@ -20,7 +20,8 @@ struct SceneLayout: Sendable {
     let dx: Float, dy: Float
     /// Size factor applied to shapes (0.85...1.15).
     let scale: Float
-    /// How far an actor jumps at an impact, in pixels (3.5...5.5: SYNTH.md found ~6 px the limit).
+    /// How far an actor jumps at an impact, in pixels (3.5...5: SYNTH.md found ~6 px the limit,
+    /// and a large ball moving 5.5 px plus its squash was once under-estimated by Farneback).
     let reach: Float
 
     /// Draws a placement.
@@ -28,7 +29,7 @@ struct SceneLayout: Sendable {
         dx = rng.uniformFloat(-7, 7)
         dy = rng.uniformFloat(-3, 3)
         scale = rng.uniformFloat(0.85, 1.15)
-        reach = rng.uniformFloat(3.5, 5.5)
+        reach = rng.uniformFloat(3.5, 5)
     }
 
     /// The scene centre's x.
