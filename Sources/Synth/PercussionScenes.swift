@@ -125,7 +125,10 @@ struct TypingScene: SynthScene {
             let hx = cx + side * 14 * s
             let tipY = keyTop - 1 - layout.reach + drop
             let palmY = tipY - 11 * s
-            canvas.capsule(hx + side * 6 * s, palmY - 4, cx + side * 26, -6, radius: 4.5 * s, sleeve)
+            // The forearm stays put (its end is covered by the palm): a long bar that slides
+            // along its own axis gives Farneback ill-conditioned, drifting flow.
+            let restPalmY = keyTop - 1 - layout.reach - 11 * s
+            canvas.capsule(hx + side * 6 * s, restPalmY - 3, cx + side * 26, -6, radius: 4.5 * s, sleeve)
             for f in 0..<3 {
                 let fx = hx + Float(f - 1) * 4.6 * s - side * 1.5 * s
                 canvas.capsule(fx, palmY, fx, tipY - 2 * s, radius: 2.1 * s, skin)

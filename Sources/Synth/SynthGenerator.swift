@@ -1,3 +1,21 @@
+// Synth: a procedural audio-visual dataset whose sound and picture are synchronised in a
+// way AV-Align can measure (audio onsets vs Farneback optical-flow peaks, ±1 frame).
+//
+// How a clip is made (clip i depends only on the seed and i):
+//   1. EventSchedule draws 1-5 events (weights 36:28:18:12:6) on frames 2..F-2, at least
+//      2 frames apart (3 for one actor), each sound at frame/10 s ± 25 ms.
+//   2. A scene (PercussionScenes, BodyScenes, BurstScenes) paints a static backdrop and props
+//      once, then each frame's actors: at an event one actor jumps 3.5-5 px in that frame,
+//      then returns in shrinking steps (EventSchedule.strikeProfile) to rest.
+//   3. SoundBank adds one tapered, class-typical sound per event over exact digital silence,
+//      each ending 30 ms before the next begins.
+// Measured with the reference OpenCV/librosa AV-Align on 800-clip runs: synchronised ~1.0,
+// audio re-matched within a class ~0.2 (see the report of branch synth and DumpForPython).
+//
+// Files: Random (SplitMix64, xoshiro256**), SynthClass (classes, captions), EventSchedule,
+// Canvas (anti-aliased SDF shapes), Backdrop (backgrounds, contrasting colours), Scene and the
+// three scene files, SoundBank (timbres), SynthClip, SynthMetadata (KEY.json), TextEncoder.
+
 /// Makes procedural audio-visual clips whose sounds and impacts happen at the same moments.
 ///
 /// Clip `i` depends only on `(seed, i)` (and the settings), never on other clips, so clips
