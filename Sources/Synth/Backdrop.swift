@@ -26,13 +26,14 @@ struct Backdrop: Sendable {
     /// The mean luma of the background.
     var luma: Float { (top.luma + bottom.luma) / 2 }
 
-    /// `colour` mixed towards white (dark background) or black (light one) until its luma
-    /// differs from the background's by at least `minimum`.
-    func contrasting(_ colour: RGB, minimum: Float) -> RGB {
-        let target = luma < 0.5 ? RGB(r: 1, g: 1, b: 1) : RGB(r: 0, g: 0, b: 0)
+    /// `colour` mixed towards white (dark ground) or black (light one) until its luma differs
+    /// by at least `minimum` from the ground's: `against`, or the background's by default.
+    func contrasting(_ colour: RGB, minimum: Float, against: Float? = nil) -> RGB {
+        let ground = against ?? luma
+        let target = ground < 0.5 ? RGB(r: 1, g: 1, b: 1) : RGB(r: 0, g: 0, b: 0)
         var c = colour
         var t: Float = 0
-        while abs(c.luma - luma) < minimum && t < 1 {
+        while abs(c.luma - ground) < minimum && t < 1 {
             t = min(1, t + 0.1)
             c = colour.mixed(with: target, t)
         }

@@ -76,7 +76,8 @@ struct DripScene: SynthScene {
         water = RGB.hsv(rng.uniformFloat(0.5, 0.68), rng.uniformFloat(0.5, 0.9),
                         backdrop.isLight ? rng.uniformFloat(0.25, 0.45) : rng.uniformFloat(0.35, 0.55))
         crest = water.mixed(with: RGB(r: 1, g: 1, b: 1), backdrop.isLight ? 0.8 : 0.7)
-        float = RGB.hsv(rng.uniformFloat(0, 1), rng.uniformFloat(0.5, 1), rng.uniformFloat(0.7, 1))
+        float = backdrop.contrasting(RGB.hsv(rng.uniformFloat(0, 1), rng.uniformFloat(0.5, 1), rng.uniformFloat(0.7, 1)),
+                                     minimum: 0.35, against: water.luma)
         stripe = float.scaled(0.45)
         let count = 2 + rng.below(2)
         let span: Float = count == 2 ? 26 : 36
