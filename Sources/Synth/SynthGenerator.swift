@@ -83,6 +83,7 @@ public struct SynthGenerator: Sendable {
 
         var background = backdrop.paint(size: Self.size, rng: &picture)
         scene.paintStatic(on: &background)
+        Backdrop.addGrain(to: &background, rng: &picture)
         var video: [UInt8] = []
         video.reserveCapacity(frames * 3 * Self.size * Self.size)
         for frame in 0..<frames {
