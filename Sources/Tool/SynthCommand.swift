@@ -74,8 +74,8 @@ struct Synth: ParsableCommand {
 
     mutating func validate() throws {
         guard count >= 0 else { throw ValidationError("--count must not be negative, got \(count)") }
-        guard seconds.isFinite, seconds >= 0.4, seconds <= 600 else {
-            throw ValidationError("--seconds must be in [0.4, 600] (at least 4 frames, so an impact can be seen), got \(seconds)")
+        guard seconds.isFinite, seconds >= 0.4, seconds <= 60 else {
+            throw ValidationError("--seconds must be in [0.4, 60] (at least 4 frames, so an impact can be seen), got \(seconds)")
         }
         guard first >= 0, first <= Int.max - count else { throw ValidationError("--first must be a non-negative index, got \(first)") }
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
@@ -106,7 +106,9 @@ struct Synth: ParsableCommand {
 
         var written = 0
         do {
-            let batch = max(1, jobs) * 8
+            // Batches of 8 clips per job, fewer for long clips: about 256 MB of tensors at most.
+            let clipBytes = generator.frames * 3 * SynthGenerator.size * SynthGenerator.size + generator.samples * 4
+            let batch = max(jobs, min(jobs * 8, (256 << 20) / max(1, clipBytes)))
             while written < count, SynthSignals.received == nil {
                 let n = min(batch, count - written)
                 let samples = try SynthBatch.encode(generator: generator, first: first + written, count: n,
