@@ -9,8 +9,9 @@
 //      then returns in shrinking steps (EventSchedule.strikeProfile) to rest.
 //   3. SoundBank adds one tapered, class-typical sound per event over exact digital silence,
 //      each ending 30 ms before the next begins.
-// Measured with the reference OpenCV/librosa AV-Align on 800-clip runs: synchronised ~1.0,
-// audio re-matched within a class ~0.2 (see the report of branch synth and DumpForPython).
+// Measured with the reference OpenCV/librosa AV-Align (script in DumpForPython) on three
+// 800-clip runs (seeds 31, 41, 51): synchronised 1.000, audio re-matched within a class
+// 0.204-0.206; 2.0 s clips 1.000 / 0.140; after H.264 (crf 23) + AAC, 0.998 / 0.183.
 //
 // Files: Random (SplitMix64, xoshiro256**), SynthClass (classes, captions), EventSchedule,
 // Canvas (anti-aliased SDF shapes), Backdrop (backgrounds, contrasting colours), Scene and the
