@@ -11,7 +11,7 @@
 //      each ending 30 ms before the next begins.
 // Measured with the reference OpenCV/librosa AV-Align (script in DumpForPython) on three
 // 800-clip runs (seeds 31, 41, 51): synchronised 1.000, audio re-matched within a class
-// 0.204-0.206; 2.0 s clips 1.000 / 0.140; after H.264 (crf 23) + AAC, 0.998 / 0.183.
+// 0.204-0.206; 2.0 s clips 1.000 / 0.143; after H.264 (crf 23) + AAC, 0.998 / 0.183.
 //
 // Files: Random (SplitMix64, xoshiro256**), SynthClass (classes, captions), EventSchedule,
 // Canvas (anti-aliased SDF shapes), Backdrop (backgrounds, contrasting colours), Scene and the
