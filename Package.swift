@@ -31,10 +31,11 @@ let package = Package(
         .target(name: "AVAlign", dependencies: ["MediaIO", "CAVUtil", "CAVFormat"],
                 swiftSettings: [.unsafeFlags(["-O"])]),
         .target(name: "Guidance", dependencies: ["Tensor"]),
+        .target(name: "Synth"),
         .executableTarget(
             name: "Tool",
             dependencies: [
-                "MediaIO", "AVAlign", "Guidance", "Tensor",
+                "MediaIO", "AVAlign", "Guidance", "Tensor", "Synth",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -46,6 +47,7 @@ let package = Package(
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
         .testTarget(name: "AVAlignTests", dependencies: ["AVAlign", "MediaIO"]),
         .testTarget(name: "GuidanceTests", dependencies: ["Guidance"]),
+        .testTarget(name: "SynthTests", dependencies: ["Synth", "MediaIO"]),
         .testTarget(name: "ToolTests", dependencies: ["Tool"]),
     ],
     swiftLanguageModes: [.v6]
