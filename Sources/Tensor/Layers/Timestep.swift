@@ -1,15 +1,28 @@
 import Foundation
 
 /// Sinusoidal timestep embedding `[N, dim]`: sin half then cos half,
-/// `freq_i = exp(-ln(10000) i / (dim/2 - 1))`, angle `t · freq_i` (computed in Double, rounded once).
-public func sinusoidalEmbedding(_ timesteps: [Int], dim: Int) -> Tensor {
+/// `freq_i = exp(-ln(10000) i / (dim/2 - 1))`, angle `t · freq_i`.
+///
+/// By default computed in Double and rounded once (like a float64 table cast to float32);
+/// with `float32` every step is rounded to Float32 as PyTorch does on float32 tensors.
+public func sinusoidalEmbedding(_ timesteps: [Int], dim: Int, float32: Bool = false) -> Tensor {
     let half = dim / 2
     var v = [Float](repeating: 0, count: timesteps.count * dim)
+    let lnBase = Foundation.log(10000.0)
+    let freqs32: [Float] = (0..<half).map { i in
+        Foundation.exp(Float(-lnBase) * Float(i) / Float(half - 1))
+    }
     for (n, t) in timesteps.enumerated() {
         for i in 0..<half {
-            let a = Double(t) * Foundation.exp(-Foundation.log(10000.0) * Double(i) / Double(half - 1))
-            v[n * dim + i] = Float(Foundation.sin(a))
-            v[n * dim + half + i] = Float(Foundation.cos(a))
+            if float32 {
+                let a = Float(t) * freqs32[i]
+                v[n * dim + i] = Foundation.sin(a)
+                v[n * dim + half + i] = Foundation.cos(a)
+            } else {
+                let a = Double(t) * Foundation.exp(-lnBase * Double(i) / Double(half - 1))
+                v[n * dim + i] = Float(Foundation.sin(a))
+                v[n * dim + half + i] = Float(Foundation.cos(a))
+            }
         }
     }
     return Tensor(shape: [timesteps.count, dim], data: v)
@@ -31,9 +44,14 @@ public final class TimestepEmbedding: Module {
         fc2 = Linear(dim, dim, rng: &rng)
     }
 
-    /// temb = fc2(SiLU(fc1(sinusoidal(t)))), `[N, d]`.
-    public func callAsFunction(_ timesteps: [Int]) -> Tensor {
-        fc2(fc1(sinusoidalEmbedding(timesteps, dim: dim)).silu())
+    /// temb = fc2(SiLU(fc1(sinusoidal(t)))), `[N, d]` (`float32`: see `sinusoidalEmbedding`).
+    public func callAsFunction(_ timesteps: [Int], float32: Bool = false) -> Tensor {
+        self(sinusoidalEmbedding(timesteps, dim: dim, float32: float32))
+    }
+
+    /// temb = fc2(SiLU(fc1(e))) for a given sinusoidal embedding `[N, d]`.
+    public func callAsFunction(_ embedding: Tensor) -> Tensor {
+        fc2(fc1(embedding).silu())
     }
 
     /// `0.*` and `2.*`.
