@@ -12,7 +12,7 @@ func stridedCopy(_ src: UnsafePointer<Float>, _ srcStrides: [Int],
     let si = st[0][rank - 1], di = st[1][rank - 1]
     let ss = st[0], ds = st[1]
     let outer = n / inner
-    parallelRanges(outer, grain: max(1, (1 << 15) / inner)) { r in
+    parallelRanges(outer, grain: max(1, (1 << 17) / inner)) { r in
         var idx = [Int](repeating: 0, count: rank)
         var rem = r.lowerBound
         var offS = 0, offD = 0

@@ -32,14 +32,18 @@ enum MulF: BinaryFn { @inline(__always) static func f(_ a: Float, _ b: Float) ->
 enum DivF: BinaryFn { @inline(__always) static func f(_ a: Float, _ b: Float) -> Float { a / b } }
 enum EqF: BinaryFn { @inline(__always) static func f(_ a: Float, _ b: Float) -> Float { a == b ? 1 : 0 } }
 
-/// exp(x) in Float32 to about 2 ulp, written so loops over it vectorise.
+/// exp(x) in Float32 to about 2 ulp, branch-free so loops over it vectorise.
 ///
-/// exp(x) = 2^n * exp(r) with n = round(x / ln 2), r = x - n ln 2 (Cody-Waite split),
-/// exp(r) by a degree-6 polynomial on |r| <= ln2/2; 2^n is built in the exponent bits.
+/// exp(x) = 2^n · exp(r) with n = round(x / ln 2) and r = x - n ln 2 (Cody-Waite split);
+/// exp(r) by its degree-6 Taylor polynomial on |r| <= ln2/2; 2^n is built in the exponent
+/// bits as two factors so n from -150 to 128 (subnormal results, results near overflow)
+/// works. Inputs are clamped to [-104, 88.72]; above that the result is +inf, NaN stays NaN.
 @inline(__always)
 func fastExp(_ x0: Float) -> Float {
     let x = Swift.min(Swift.max(x0, -104), 88.72283)
-    let n = (x * 1.442695041).rounded(.toNearestOrEven)
+    // n = round(x log2 e) via the 1.5·2^23 trick: n sits in the low mantissa bits
+    let shifted = x * 1.442695041 + 12582912
+    let n = shifted - 12582912
     var r = x - n * 0.693145751953125
     r = r - n * 1.428606765330187e-06
     var p: Float = 1.0 / 720
@@ -49,18 +53,18 @@ func fastExp(_ x0: Float) -> Float {
     p = p * r + 0.5
     p = p * r + 1
     p = p * r + 1
-    // 2^n as two normal factors, so results near overflow and in the subnormal range are right
-    let a = (n * 0.5).rounded(.down)
-    let b = n - a
-    let sa = Float(bitPattern: UInt32(truncatingIfNeeded: Int32(a) + 127) << 23)
-    let sb = Float(bitPattern: UInt32(truncatingIfNeeded: Int32(b) + 127) << 23)
+    let ni = Int32(bitPattern: shifted.bitPattern & 0x7F_FFFF) &- 0x40_0000
+    let a = ni >> 1
+    let b = ni &- a
+    let sa = Float(bitPattern: UInt32(bitPattern: (a &+ 127) &<< 23))
+    let sb = Float(bitPattern: UInt32(bitPattern: (b &+ 127) &<< 23))
     let y = p * sa * sb
     return x0 > 88.72283 ? .infinity : (x0 != x0 ? x0 : y)
 }
 
 /// Applies `F` elementwise from `src` into `dst` (`n` elements), on both cores for large `n`.
 func mapUnary<F: UnaryFn>(_: F.Type, _ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, _ n: Int, _ p: Float) {
-    parallelRanges(n, grain: 1 << 15) { r in
+    parallelRanges(n, grain: 1 << 17) { r in
         for i in r { dst[i] = F.f(src[i], p) }
     }
 }
@@ -72,17 +76,17 @@ func mapBinary<F: BinaryFn>(_: F.Type, _ a: Tensor, _ b: Tensor, outShape: [Int]
     let pa = UnsafePointer(a.storage.pointer), pb = UnsafePointer(b.storage.pointer)
     let po = out.pointer
     if a.count == n && b.count == n {
-        parallelRanges(n, grain: 1 << 15) { r in for i in r { po[i] = F.f(pa[i], pb[i]) } }
+        parallelRanges(n, grain: 1 << 17) { r in for i in r { po[i] = F.f(pa[i], pb[i]) } }
         return out
     }
     if b.count == 1 {
         let s = pb[0]
-        parallelRanges(n, grain: 1 << 15) { r in for i in r { po[i] = F.f(pa[i], s) } }
+        parallelRanges(n, grain: 1 << 17) { r in for i in r { po[i] = F.f(pa[i], s) } }
         return out
     }
     if a.count == 1 {
         let s = pa[0]
-        parallelRanges(n, grain: 1 << 15) { r in for i in r { po[i] = F.f(s, pb[i]) } }
+        parallelRanges(n, grain: 1 << 17) { r in for i in r { po[i] = F.f(s, pb[i]) } }
         return out
     }
     let (shape, st) = coalesce(outShape, [broadcastStrides(a.shape, to: outShape),
@@ -92,7 +96,7 @@ func mapBinary<F: BinaryFn>(_: F.Type, _ a: Tensor, _ b: Tensor, outShape: [Int]
     let ia = st[0][rank - 1], ib = st[1][rank - 1]
     let outer = n / inner
     let sa = st[0], sb = st[1]
-    parallelRanges(outer, grain: max(1, (1 << 15) / inner)) { r in
+    parallelRanges(outer, grain: max(1, (1 << 17) / inner)) { r in
         // decode the start index into per-axis coordinates, then step like an odometer
         var idx = [Int](repeating: 0, count: rank)
         var rem = r.lowerBound

@@ -11,6 +11,13 @@ public enum TensorEngine {
     public static func setBlasThreads(_ n: Int) { openblas_set_num_threads(Int32(n)) }
     /// Frees the buffers held for reuse.
     public static func drainBufferPool() { BufferPool.shared.drain() }
+
+    /// The OpenBLAS kernel family in use (e.g. "SkylakeX", "Haswell").
+    public static var blasCore: String {
+        guard let p = openblas_get_corename() else { return "unknown" }
+        return String(cString: p)
+    }
+
 }
 
 /// Runs `body` on disjoint sub-ranges of `0..<n`, in parallel when each part gets at least `grain` items.

@@ -52,7 +52,7 @@ func sumRun(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, _ o
             }
             return
         }
-        parallelRanges(outer, grain: max(1, (1 << 16) / max(r, 1))) { range in
+        parallelRanges(outer, grain: max(1, (1 << 17) / max(r, 1))) { range in
             for o in range { dst[o] = Float(sumContiguous(src + o * r, r)) }
         }
         return
@@ -68,12 +68,12 @@ func sumRun(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, _ o
         if r == 0 { for i in lo..<hi { d[i] = 0 } }
     }
     if outer >= TensorEngine.threads {
-        parallelRanges(outer, grain: max(1, (1 << 15) / max(r * inner, 1))) { range in
+        parallelRanges(outer, grain: max(1, (1 << 17) / max(r * inner, 1))) { range in
             for o in range { work(o, 0, inner) }
         }
     } else {
         for o in 0..<outer {
-            parallelRanges(inner, grain: max(1024, (1 << 15) / max(r, 1))) { range in
+            parallelRanges(inner, grain: max(1024, (1 << 17) / max(r, 1))) { range in
                 work(o, range.lowerBound, range.upperBound)
             }
         }

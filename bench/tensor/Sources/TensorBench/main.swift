@@ -6,6 +6,7 @@ import Tensor
 //   TensorBench bench toy|conv|gemm [STEPS]   print one JSON object of timings
 
 let args = CommandLine.arguments
+FileHandle.standardError.write(Data("OpenBLAS core: \(TensorEngine.blasCore)\n".utf8))
 func fail(_ msg: String) -> Never {
     FileHandle.standardError.write(Data((msg + "\n").utf8))
     exit(64)
