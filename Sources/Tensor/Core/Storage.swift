@@ -30,7 +30,8 @@ final class Storage: @unchecked Sendable {
 ///
 /// A training step allocates the same shapes every time; handing buffers back instead of
 /// freeing them avoids the page faults that glibc's malloc causes for large blocks
-/// (see ANCHORS.md: they double PyTorch's step time). The pool keeps at most `capacityBytes`.
+/// (see ANCHORS.md: they double PyTorch's step time). The pool keeps at most `capacityBytes`
+/// (half the physical memory by default; `TensorEngine.bufferPoolCapacity` changes it).
 final class BufferPool: @unchecked Sendable {
     /// The process-wide pool.
     static let shared = BufferPool()
@@ -38,8 +39,8 @@ final class BufferPool: @unchecked Sendable {
     private let lock = NSLock()
     private var free: [Int: [UnsafeMutablePointer<Float>]] = [:]
     private var pooledBytes = 0
-    /// Upper bound on bytes kept in the pool (default 6 GiB).
-    var capacityBytes = 6 << 30
+    /// Upper bound on bytes kept in the pool.
+    var capacityBytes = Int(ProcessInfo.processInfo.physicalMemory / 2)
 
     /// A buffer of `count` floats (contents undefined).
     func take(count: Int) -> UnsafeMutablePointer<Float> {

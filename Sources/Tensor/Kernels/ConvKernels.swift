@@ -71,9 +71,10 @@ struct ConvPlan {
 
 /// Writes columns for output rows `r0..<r1` (row = od * oH + oh): `cols[q, (r - r0) * oW + ow]`
 /// with `q = ((c * kD + kd) * kH + kh) * kW + kw` (PyTorch weight order).
-func im2col(_ x: UnsafePointer<Float>, _ pl: ConvPlan, _ r0: Int, _ r1: Int, _ cols: UnsafeMutablePointer<Float>) {
+func im2col(_ x: UnsafePointer<Float>, _ pl: ConvPlan, _ r0: Int, _ r1: Int, _ cols: UnsafeMutablePointer<Float>,
+            parallel: Bool) {
     let ncol = (r1 - r0) * pl.o[2]
-    parallelRanges(pl.cin, grain: max(1, 4096 / max(1, pl.kernelCount * ncol))) { cr in
+    parallelRanges(pl.cin, grain: parallel ? max(1, (1 << 16) / max(1, pl.kernelCount * ncol)) : pl.cin + 1) { cr in
         for c in cr {
             forEachOffset(pl) { q, kd, kh, kw in
                 let row = cols + (c * pl.kernelCount + q) * ncol
@@ -104,9 +105,10 @@ func im2col(_ x: UnsafePointer<Float>, _ pl: ConvPlan, _ r0: Int, _ r1: Int, _ c
 }
 
 /// Adds columns for output rows `r0..<r1` back into the input layout (the adjoint of `im2col`).
-func col2imAdd(_ cols: UnsafePointer<Float>, _ pl: ConvPlan, _ r0: Int, _ r1: Int, _ x: UnsafeMutablePointer<Float>) {
+func col2imAdd(_ cols: UnsafePointer<Float>, _ pl: ConvPlan, _ r0: Int, _ r1: Int, _ x: UnsafeMutablePointer<Float>,
+               parallel: Bool) {
     let ncol = (r1 - r0) * pl.o[2]
-    parallelRanges(pl.cin, grain: max(1, 4096 / max(1, pl.kernelCount * ncol))) { cr in
+    parallelRanges(pl.cin, grain: parallel ? max(1, (1 << 16) / max(1, pl.kernelCount * ncol)) : pl.cin + 1) { cr in
         for c in cr {
             forEachOffset(pl) { q, kd, kh, kw in
                 let row = cols + (c * pl.kernelCount + q) * ncol
@@ -147,7 +149,34 @@ private func validRange(_ off: Int, _ s: Int, _ n: Int, _ o: Int) -> (Int, Int) 
     return (Swift.min(lo, o), hi)
 }
 
+/// Splits samples `0..<batch` over the cores: `body(samples, solo)` runs once per worker with a
+/// contiguous range; `solo` is true when one worker has all samples, so the work inside may split itself.
+func forEachSampleRange(_ batch: Int, _ body: (Range<Int>, Bool) -> Void) {
+    let parts = min(TensorEngine.threads, batch)
+    if parts < 2 {
+        body(0..<batch, true)
+        return
+    }
+    parallelRanges(parts, grain: 1) { pr in
+        for p in pr { body((p * batch / parts)..<((p + 1) * batch / parts), false) }
+    }
+}
+
+/// Calls `body(r0, r1)` for each chunk of output rows (see `ConvPlan.rowsPerChunk`).
+@inline(__always)
+func forEachChunk(_ pl: ConvPlan, _ body: (Int, Int) -> Void) {
+    let rows = pl.rowsPerChunk, total = pl.o[0] * pl.o[1]
+    var r0 = 0
+    while r0 < total {
+        let r1 = min(r0 + rows, total)
+        body(r0, r1)
+        r0 = r1
+    }
+}
+
 /// y = conv(x, w): x `[B, Ci, in...]`, w `[Co, Ci, k...]` -> `[B, Co, out...]`.
+///
+/// Per sample: y_b = W · im2col(x_b), by chunks of output rows; samples split over the cores.
 func convForwardKernel(_ x: Tensor, _ w: Tensor, _ g: ConvGeometry) -> (Storage, [Int]) {
     let sp = g.spatialRank
     precondition(x.rank == sp + 2 && w.rank == sp + 2 && x.shape[1] == w.shape[1]
@@ -155,23 +184,21 @@ func convForwardKernel(_ x: Tensor, _ w: Tensor, _ g: ConvGeometry) -> (Storage,
     let pl = ConvPlan(g, batch: x.shape[0], cin: x.shape[1], cout: w.shape[0], input: Array(x.shape.suffix(sp)))
     let y = Storage(count: pl.batch * pl.cout * pl.outCount)
     let l = pl.outCount, li = pl.inCount, kc = pl.colRows
-    if pl.pointwise {
-        for b in 0..<pl.batch {
-            sgemm(false, false, pl.cout, l, pl.cin, 1, w.storage.pointer, pl.cin,
-                  x.storage.pointer + b * pl.cin * li, l, 0, y.pointer + b * pl.cout * l, l)
+    let px = x.storage.pointer, pw = w.storage.pointer, py = y.pointer
+    forEachSampleRange(pl.batch) { samples, solo in
+        let gemm = solo ? sgemmParallel : sgemm
+        if pl.pointwise {
+            for b in samples {
+                gemm(false, false, pl.cout, l, pl.cin, 1, pw, pl.cin, px + b * pl.cin * li, l, 0, py + b * pl.cout * l, l)
+            }
+            return
         }
-    } else {
-        let rows = pl.rowsPerChunk
-        let cols = Storage(count: kc * rows * pl.o[2])
-        for b in 0..<pl.batch {
-            var r0 = 0
-            while r0 < pl.o[0] * pl.o[1] {
-                let r1 = min(r0 + rows, pl.o[0] * pl.o[1])
+        let cols = Storage(count: kc * pl.rowsPerChunk * pl.o[2])
+        for b in samples {
+            forEachChunk(pl) { r0, r1 in
                 let ncol = (r1 - r0) * pl.o[2]
-                im2col(x.storage.pointer + b * pl.cin * li, pl, r0, r1, cols.pointer)
-                sgemm(false, false, pl.cout, ncol, kc, 1, w.storage.pointer, kc, cols.pointer, ncol,
-                      0, y.pointer + b * pl.cout * l + r0 * pl.o[2], l)
-                r0 = r1
+                im2col(px + b * pl.cin * li, pl, r0, r1, cols.pointer, parallel: solo)
+                gemm(false, false, pl.cout, ncol, kc, 1, pw, kc, cols.pointer, ncol, 0, py + b * pl.cout * l + r0 * pl.o[2], l)
             }
         }
     }
@@ -179,30 +206,30 @@ func convForwardKernel(_ x: Tensor, _ w: Tensor, _ g: ConvGeometry) -> (Storage,
 }
 
 /// dx = conv_transpose(g, w): the adjoint of `conv(., w)` applied to g `[B, Co, out...]` -> `[B, Ci, in...]`.
+///
+/// Per sample: dx_b = col2im(Wᵀ · g_b), by chunks of output rows; samples split over the cores.
 func convDataKernel(_ gy: Tensor, _ w: Tensor, _ g: ConvGeometry, inputSize: [Int]) -> (Storage, [Int]) {
     let sp = g.spatialRank
     let pl = ConvPlan(g, batch: gy.shape[0], cin: w.shape[1], cout: w.shape[0], input: inputSize)
     precondition(gy.shape == [pl.batch, pl.cout] + Array(pl.o.suffix(sp)), "convData: grad \(gy.shape) weight \(w.shape)")
     let l = pl.outCount, li = pl.inCount, kc = pl.colRows
     let dx = Storage(count: pl.batch * pl.cin * li)
-    if pl.pointwise {
-        for b in 0..<pl.batch {
-            sgemm(true, false, pl.cin, l, pl.cout, 1, w.storage.pointer, pl.cin,
-                  gy.storage.pointer + b * pl.cout * l, l, 0, dx.pointer + b * pl.cin * li, li)
+    let pg = gy.storage.pointer, pw = w.storage.pointer, pd = dx.pointer
+    forEachSampleRange(pl.batch) { samples, solo in
+        let gemm = solo ? sgemmParallel : sgemm
+        if pl.pointwise {
+            for b in samples {
+                gemm(true, false, pl.cin, l, pl.cout, 1, pw, pl.cin, pg + b * pl.cout * l, l, 0, pd + b * pl.cin * li, li)
+            }
+            return
         }
-    } else {
-        dx.pointer.update(repeating: 0, count: dx.count)
-        let rows = pl.rowsPerChunk
-        let cols = Storage(count: kc * rows * pl.o[2])
-        for b in 0..<pl.batch {
-            var r0 = 0
-            while r0 < pl.o[0] * pl.o[1] {
-                let r1 = min(r0 + rows, pl.o[0] * pl.o[1])
+        (pd + samples.lowerBound * pl.cin * li).update(repeating: 0, count: samples.count * pl.cin * li)
+        let cols = Storage(count: kc * pl.rowsPerChunk * pl.o[2])
+        for b in samples {
+            forEachChunk(pl) { r0, r1 in
                 let ncol = (r1 - r0) * pl.o[2]
-                sgemm(true, false, kc, ncol, pl.cout, 1, w.storage.pointer, kc,
-                      gy.storage.pointer + b * pl.cout * l + r0 * pl.o[2], l, 0, cols.pointer, ncol)
-                col2imAdd(cols.pointer, pl, r0, r1, dx.pointer + b * pl.cin * li)
-                r0 = r1
+                gemm(true, false, kc, ncol, pl.cout, 1, pw, kc, pg + b * pl.cout * l + r0 * pl.o[2], l, 0, cols.pointer, ncol)
+                col2imAdd(cols.pointer, pl, r0, r1, pd + b * pl.cin * li, parallel: solo)
             }
         }
     }
@@ -210,31 +237,40 @@ func convDataKernel(_ gy: Tensor, _ w: Tensor, _ g: ConvGeometry, inputSize: [In
 }
 
 /// dw = sum over batch and positions of g ⊗ columns(x): the weight-adjoint of conv -> `[Co, Ci, k...]`.
+///
+/// Each worker accumulates its samples' g_b · im2col(x_b)ᵀ into its own buffer; the buffers are summed.
 func convWeightKernel(_ x: Tensor, _ gy: Tensor, _ g: ConvGeometry) -> (Storage, [Int]) {
     let sp = g.spatialRank
     let pl = ConvPlan(g, batch: x.shape[0], cin: x.shape[1], cout: gy.shape[1], input: Array(x.shape.suffix(sp)))
     precondition(gy.shape == [pl.batch, pl.cout] + Array(pl.o.suffix(sp)), "convWeight: grad \(gy.shape) input \(x.shape)")
     let l = pl.outCount, li = pl.inCount, kc = pl.colRows
-    let dw = Storage(zeros: pl.cout * kc)
-    if pl.pointwise {
-        for b in 0..<pl.batch {
-            sgemm(false, true, pl.cout, pl.cin, l, 1, gy.storage.pointer + b * pl.cout * l, l,
-                  x.storage.pointer + b * pl.cin * li, li, 1, dw.pointer, pl.cin)
+    let wc = pl.cout * kc
+    let parts = min(TensorEngine.threads, pl.batch)
+    let acc = Storage(zeros: wc * Swift.max(parts, 1))
+    let px = x.storage.pointer, pg = gy.storage.pointer, pa = acc.pointer
+    forEachSampleRange(pl.batch) { samples, solo in
+        let gemm = solo ? sgemmParallel : sgemm
+        // worker index from its first sample (ranges are p * batch / parts ..< ...)
+        let part = parts < 2 ? 0 : (0..<parts).first { $0 * pl.batch / parts == samples.lowerBound } ?? 0
+        let dw = pa + part * wc
+        if pl.pointwise {
+            for b in samples {
+                gemm(false, true, pl.cout, pl.cin, l, 1, pg + b * pl.cout * l, l, px + b * pl.cin * li, li, 1, dw, pl.cin)
+            }
+            return
         }
-    } else {
-        let rows = pl.rowsPerChunk
-        let cols = Storage(count: kc * rows * pl.o[2])
-        for b in 0..<pl.batch {
-            var r0 = 0
-            while r0 < pl.o[0] * pl.o[1] {
-                let r1 = min(r0 + rows, pl.o[0] * pl.o[1])
+        let cols = Storage(count: kc * pl.rowsPerChunk * pl.o[2])
+        for b in samples {
+            forEachChunk(pl) { r0, r1 in
                 let ncol = (r1 - r0) * pl.o[2]
-                im2col(x.storage.pointer + b * pl.cin * li, pl, r0, r1, cols.pointer)
-                sgemm(false, true, pl.cout, kc, ncol, 1, gy.storage.pointer + b * pl.cout * l + r0 * pl.o[2], l,
-                      cols.pointer, ncol, 1, dw.pointer, kc)
-                r0 = r1
+                im2col(px + b * pl.cin * li, pl, r0, r1, cols.pointer, parallel: solo)
+                gemm(false, true, pl.cout, kc, ncol, 1, pg + b * pl.cout * l + r0 * pl.o[2], l, cols.pointer, ncol, 1, dw, kc)
             }
         }
     }
+    if parts < 2 { return (acc, [pl.cout, pl.cin] + g.kernel) }
+    let dw = Storage(count: wc)
+    dw.pointer.update(from: pa, count: wc)
+    for p in 1..<parts { for i in 0..<wc { dw.pointer[i] += pa[p * wc + i] } }
     return (dw, [pl.cout, pl.cin] + g.kernel)
 }

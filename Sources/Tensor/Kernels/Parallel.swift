@@ -5,12 +5,22 @@ import COpenBLAS
 public enum TensorEngine {
     /// Number of threads elementwise kernels split work over (the machine's cores).
     public static let threads = max(1, ProcessInfo.processInfo.activeProcessorCount)
-    /// The number of threads OpenBLAS uses.
+    /// The number of threads OpenBLAS uses (1 once the engine has run a product).
     public static var blasThreads: Int { Int(openblas_get_num_threads()) }
-    /// Sets the number of threads OpenBLAS uses.
-    public static func setBlasThreads(_ n: Int) { openblas_set_num_threads(Int32(n)) }
+    /// Upper bound in bytes on freed buffers kept for reuse (default: half the physical memory).
+    public static var bufferPoolCapacity: Int {
+        get { BufferPool.shared.capacityBytes }
+        set { BufferPool.shared.capacityBytes = newValue }
+    }
     /// Frees the buffers held for reuse.
     public static func drainBufferPool() { BufferPool.shared.drain() }
+
+    /// Done once before the first sgemm: OpenBLAS runs single-threaded and the engine splits
+    /// large products over the cores itself (`sgemmParallel`, per-sample conv work).
+    static let blasSetUp: Bool = {
+        openblas_set_num_threads(1)
+        return true
+    }()
 
     /// The OpenBLAS kernel family in use (e.g. "SkylakeX", "Haswell").
     public static var blasCore: String {

@@ -20,7 +20,8 @@ case ("bench", let which):
     var r: [String: Double] = [:]
     switch which {
     case "toy": r["toy_full_step_ms"] = benchToy(steps: steps)
-    case "conv": r = benchConv(steps: steps)
+    case "conv": r = args.count > 4 ? benchConv(steps: steps, parts: Set(args[4].split(separator: ",").map(String.init)))
+                                     : benchConv(steps: steps)
     case "gemm": r = benchGemm(steps: steps)
     default: fail("unknown bench \(which)")
     }
