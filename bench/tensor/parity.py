@@ -6,8 +6,13 @@ For each model: builds the PyTorch reference (toy_torch.make_disc / conv_disc_to
 perturbs zero-initialised and norm parameters so every gradient is non-trivial, writes the
 weights and inputs as safetensors, runs `TensorBench parity <which> DIR`, and compares
 h_r, the input-gradients of sum(stable_logit(h_r)), the loss L_disc + L_dsm and the weight
-gradients of that loss (second order). Error per tensor: max|swift - torch| / max|torch|.
-Also prints torch float32 vs float64 on the same metric, as the floor of what float32 can agree to.
+gradients of that loss (second order). Error per tensor: max|a - b| / max|b|, for
+swift vs torch float32, swift vs torch float64, and torch float32 vs float64.
+
+A tensor passes when swift agrees with torch float32 within the tolerance (1e-4), or when it is
+at least as close to the float64 result as torch float32 is (ill-conditioned gradients, such as
+biases whose gradient is a sum with heavy cancellation, where float32 PyTorch itself differs from
+float64 by more than 1e-4: no float32 engine can match float32 PyTorch there bit for bit).
 """
 import argparse
 import os
@@ -89,6 +94,8 @@ def conv_case(gen, B):
 
     def run(D, dt):
         D = D.to(dt)
+        # the reference builds the sinusoidal embedding in float32; cast it for the float64 run
+        hook = D.temb.register_forward_pre_hook(lambda m, a: tuple(x.to(dt) for x in a))
         c = {k: (v.to(dt) if v.is_floating_point() else v) for k, v in inp.items()}
         a = c["a_r"].clone().requires_grad_(True)
         v = c["v_r"].clone().requires_grad_(True)
@@ -103,6 +110,7 @@ def conv_case(gen, B):
         loss = ld + ldsm
         names = [n for n, _ in D.named_parameters()]
         grads = torch.autograd.grad(loss, list(D.parameters()))
+        hook.remove()
         out = {"h_r": hr, "grad_a": ga, "grad_v": gv, "loss": loss}
         out.update({"grad." + n: gr for n, gr in zip(names, grads)})
         return {k: v.detach().to(torch.float64) for k, v in out.items()}
@@ -132,20 +140,27 @@ def main():
             ours = {k: v.double() for k, v in load_file(f"{d}/{which}_swift.safetensors").items()}
             ref32 = run(D, torch.float32)
             ref64 = run(D, torch.float64)
-            worst, worst64 = 0.0, 0.0
-            print(f"\n== {which}: {len(ref32)} tensors; error = max|x - torch32| / max|torch32|")
+            worst, worst64, cond = 0.0, 0.0, 0
+            print(f"\n== {which}: {len(ref32)} tensors; error = max|a - b| / max|b|")
+            print(f"  {'tensor':40s} {'swift-t32':>9s} {'swift-t64':>9s} {'t32-t64':>9s}")
             for k in ref32:
                 if k not in ours:
                     print(f"  MISSING {k}")
                     ok = False
                     continue
-                e = rel(ours[k].reshape(ref32[k].shape), ref32[k])
+                x = ours[k].reshape(ref32[k].shape)
+                e = rel(x, ref32[k])
+                es64 = rel(x, ref64[k])
                 e64 = rel(ref32[k], ref64[k])
                 worst, worst64 = max(worst, e), max(worst64, e64)
-                flag = "" if e <= args.tol else "  <-- over tolerance"
-                print(f"  {k:40s} swift {e:.2e}   (torch32 vs torch64 {e64:.2e}){flag}")
-            print(f"  worst: swift vs torch32 {worst:.2e}; torch32 vs torch64 {worst64:.2e}")
-            ok = ok and worst <= args.tol
+                passed = e <= args.tol or es64 <= e64
+                if e > args.tol and passed:
+                    cond += 1
+                ok = ok and passed
+                flag = "" if e <= args.tol else ("  (ill-conditioned: swift as close to f64 as torch32)" if passed else "  <-- FAIL")
+                print(f"  {k:40s} {e:9.2e} {es64:9.2e} {e64:9.2e}{flag}")
+            print(f"  worst swift vs torch32 {worst:.2e}; torch32 vs torch64 {worst64:.2e}; "
+                  f"{cond} ill-conditioned tensors over {args.tol} where torch32 is no closer to f64")
     print("PARITY", "PASS" if ok else "FAIL", f"(tolerance {args.tol})")
     sys.exit(0 if ok else 1)
 

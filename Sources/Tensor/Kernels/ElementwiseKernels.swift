@@ -12,6 +12,9 @@ enum SqrtF: UnaryFn { @inline(__always) static func f(_ x: Float, _ p: Float) ->
 enum SigmoidF: UnaryFn {
     @inline(__always) static func f(_ x: Float, _ p: Float) -> Float { 1 / (1 + fastExp(-x)) }
 }
+enum SiluF: UnaryFn {
+    @inline(__always) static func f(_ x: Float, _ p: Float) -> Float { x / (1 + fastExp(-x)) }
+}
 enum TanhF: UnaryFn {
     @inline(__always) static func f(_ x: Float, _ p: Float) -> Float {
         // tanh x = 1 - 2 / (exp(2x) + 1); exact limits at ±inf

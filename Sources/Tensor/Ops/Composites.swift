@@ -1,7 +1,4 @@
 extension Tensor {
-    /// SiLU: x σ(x).
-    public func silu() -> Tensor { self * sigmoid() }
-
     /// softplus(x) = log(1 + e^x), computed as max(x, 0) + log(1 + e^-|x|) so it never overflows.
     public func softplus() -> Tensor { relu() + ((-abs()).exp() + 1).log() }
 

@@ -13,6 +13,8 @@ extension Tensor {
     public func sqrt() -> Tensor { unary(SqrtF.self, .unary(.sqrt)) }
     /// Logistic sigmoid 1 / (1 + e^-x) elementwise.
     public func sigmoid() -> Tensor { unary(SigmoidF.self, .unary(.sigmoid)) }
+    /// SiLU x σ(x) elementwise (one primitive: one pass, one saved tensor).
+    public func silu() -> Tensor { unary(SiluF.self, .unary(.silu)) }
     /// Hyperbolic tangent elementwise.
     public func tanh() -> Tensor { unary(TanhF.self, .unary(.tanh)) }
     /// max(x, 0) elementwise; its gradient at 0 is 0.

@@ -27,6 +27,9 @@ extension Op {
             case .tanh: return [g * (1 - out * out)]          // tanh' = 1 - tanh²
             case .relu: return [g * x[0].step()]              // 1[x>0]; 0 at the kink
             case .abs: return [g * x[0].sign()]               // sign(x); 0 at the kink
+            case .silu:                                       // (xσ)' = σ (1 + x (1 - σ))
+                let s = x[0].sigmoid()
+                return [g * s * (x[0] * (1 - s) + 1)]
             }
         case .pow(let p):
             return [g * p * x[0].pow(p - 1)]                  // (x^p)' = p x^(p-1)

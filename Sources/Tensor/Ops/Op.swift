@@ -1,6 +1,6 @@
 /// Elementwise functions of one tensor that are primitives.
 enum UnaryOp {
-    case neg, exp, log, sqrt, sigmoid, tanh, relu, abs
+    case neg, exp, log, sqrt, sigmoid, tanh, relu, abs, silu
 }
 
 /// The primitive ops. Every other function is composed of these, so each needs one

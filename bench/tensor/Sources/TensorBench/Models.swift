@@ -3,11 +3,14 @@ import Tensor
 /// Rows `idx` of a matrix (no gradient): an embedding-table lookup.
 func gatherRows(_ table: Tensor, _ idx: [Int]) -> Tensor {
     let d = table.shape[1]
-    var v = [Float](repeating: 0, count: idx.count * d)
-    table.withUnsafeBufferPointer { p in
-        for (n, i) in idx.enumerated() { for j in 0..<d { v[n * d + j] = p[i * d + j] } }
+    let out = Tensor.zeros([idx.count, d])
+    table.withUnsafeBufferPointer { src in
+        out.withUnsafeMutableBufferPointer { dst in
+            guard let s = src.baseAddress, let o = dst.baseAddress else { return }
+            for (n, i) in idx.enumerated() { (o + n * d).update(from: s + i * d, count: d) }
+        }
     }
-    return Tensor(shape: [idx.count, d], data: v)
+    return out
 }
 
 /// The toy MLP of toy_torch.py (`AdaMLP`): LayerNorm without affine, timestep scale/shift, SiLU.
