@@ -5,6 +5,7 @@
 /// can be differentiated again (PyTorch `create_graph=True`); otherwise they are plain leaves.
 /// Only the part of the graph between `y` and `xs` is visited, so an input-gradient does not
 /// compute weight-gradients. Each intermediate gradient is dropped as soon as it has been used.
+/// Gradients that are a broadcast (e.g. of a sum) stay small until an op needs the full shape.
 public func gradient(of y: Tensor, wrt xs: [Tensor], seed: Tensor? = nil, createGraph: Bool = false) -> [Tensor] {
     let targets = Set(xs.map(ObjectIdentifier.init))
     // topological order (inputs before outputs), iterative DFS
@@ -35,8 +36,9 @@ public func gradient(of y: Tensor, wrt xs: [Tensor], seed: Tensor? = nil, create
         grads[ObjectIdentifier(y)] = seed ?? Tensor.ones(y.shape)
         for t in order.reversed() {
             let id = ObjectIdentifier(t)
-            guard reaches.contains(id), let g = grads[id], let node = t.node else { continue }
+            guard reaches.contains(id), var g = grads[id], let node = t.node else { continue }
             if !targets.contains(id) { grads[id] = nil }
+            if g.shape != t.shape && !node.op.acceptsBroadcastGradient { g = g.expand(to: t.shape) }
             let needs = node.inputs.map { reaches.contains(ObjectIdentifier($0)) }
             let gs = node.op.backward(node.inputs, t, g, needs: needs)
             for (inp, gi) in zip(node.inputs, gs) {
@@ -47,7 +49,8 @@ public func gradient(of y: Tensor, wrt xs: [Tensor], seed: Tensor? = nil, create
         }
     }
     return xs.map { x in
-        let g = grads[ObjectIdentifier(x)] ?? Tensor.zeros(x.shape)
+        var g = grads[ObjectIdentifier(x)] ?? Tensor.zeros(x.shape)
+        if g.shape != x.shape { g = GradMode.with(enabled: createGraph) { g.expand(to: x.shape) } }
         return createGraph ? g : g.detach()
     }
 }

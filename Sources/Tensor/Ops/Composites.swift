@@ -35,13 +35,13 @@ public func meanSquaredError(_ a: Tensor, _ b: Tensor) -> Tensor {
     return (d * d).mean()
 }
 
-/// Layer normalisation over the last axis: (x - mean) / sqrt(var + eps), biased variance,
+/// Layer normalisation over the last axis: (x - mean) · (var + eps)^-1/2, biased variance,
 /// then `* weight + bias` when given (PyTorch `F.layer_norm`).
 public func layerNorm(_ x: Tensor, weight: Tensor? = nil, bias: Tensor? = nil, eps: Float = 1e-5) -> Tensor {
     let mu = x.mean(axes: [-1], keepDims: true)
     let d = x - mu
     let v = (d * d).mean(axes: [-1], keepDims: true)
-    var y = d / (v + eps).sqrt()
+    var y = d * (v + eps).pow(-0.5)
     if let weight { y = y * weight }
     if let bias { y = y + bias }
     return y
@@ -56,7 +56,7 @@ public func groupNorm(_ x: Tensor, groups: Int, weight: Tensor? = nil, bias: Ten
     let mu = g.mean(axes: [2], keepDims: true)
     let d = g - mu
     let v = (d * d).mean(axes: [2], keepDims: true)
-    var y = (d / (v + eps).sqrt()).reshape(x.shape)
+    var y = (d * (v + eps).pow(-0.5)).reshape(x.shape)
     let chan = [1, c] + [Int](repeating: 1, count: x.rank - 2)
     if let weight { y = y * weight.reshape(chan) }
     if let bias { y = y + bias.reshape(chan) }

@@ -21,8 +21,12 @@ extension Tensor {
     public func relu() -> Tensor { unary(ReluF.self, .unary(.relu)) }
     /// |x| elementwise; its gradient at 0 is 0.
     public func abs() -> Tensor { unary(AbsF.self, .unary(.abs)) }
-    /// x^p elementwise for a constant p.
-    public func pow(_ p: Float) -> Tensor { unary(PowF.self, .pow(p), p) }
+    /// x^p elementwise for a constant p (x^1 is x itself, x^2 is x·x).
+    public func pow(_ p: Float) -> Tensor {
+        if p == 1 { return self }
+        if p == 2 { return self * self }
+        return unary(PowF.self, .pow(p), p)
+    }
 
     /// 1 where x > 0, else 0 (no gradient).
     public func step() -> Tensor {

@@ -7,16 +7,18 @@ extension Op {
     func backward(_ x: [Tensor], _ out: Tensor, _ g: Tensor, needs: [Bool]) -> [Tensor?] {
         func only(_ i: Int, _ f: () -> Tensor) -> Tensor? { needs[i] ? f() : nil }
         switch self {
+        // Elementwise rules accept a gradient that is only broadcastable to the output, and
+        // return gradients only broadcastable to their input (see `acceptsBroadcastGradient`).
         case .add:
-            return [only(0) { g.sum(to: x[0].shape) }, only(1) { g.sum(to: x[1].shape) }]
+            return [only(0) { g.sumBroadcast(to: x[0].shape) }, only(1) { g.sumBroadcast(to: x[1].shape) }]
         case .sub:
-            return [only(0) { g.sum(to: x[0].shape) }, only(1) { (-g).sum(to: x[1].shape) }]
+            return [only(0) { g.sumBroadcast(to: x[0].shape) }, only(1) { (-g).sumBroadcast(to: x[1].shape) }]
         case .mul:
-            return [only(0) { (g * x[1]).sum(to: x[0].shape) }, only(1) { (g * x[0]).sum(to: x[1].shape) }]
+            return [only(0) { (g * x[1]).sumBroadcast(to: x[0].shape) }, only(1) { (g * x[0]).sumBroadcast(to: x[1].shape) }]
         case .div:
             // d(a/b) = da / b - a db / b^2
-            return [only(0) { (g / x[1]).sum(to: x[0].shape) },
-                    only(1) { (-(g * x[0]) / (x[1] * x[1])).sum(to: x[1].shape) }]
+            return [only(0) { (g / x[1]).sumBroadcast(to: x[0].shape) },
+                    only(1) { (-(g * x[0]) / (x[1] * x[1])).sumBroadcast(to: x[1].shape) }]
         case .unary(let u):
             switch u {
             case .neg: return [-g]
@@ -34,7 +36,8 @@ extension Op {
         case .pow(let p):
             return [g * p * x[0].pow(p - 1)]                  // (x^p)' = p x^(p-1)
         case .sum(let axes):
-            return [g.reshape(keptShape(x[0].shape, axes)).expand(to: x[0].shape)]
+            // the broadcast back to the input's shape is left to the consumer (lazy expand)
+            return [g.reshape(keptShape(x[0].shape, axes))]
         case .max(let axes):
             // gradient shared equally among the maxima
             let kept = keptShape(x[0].shape, axes)
@@ -79,6 +82,17 @@ extension Op {
             // dw = convW(x, gy): <h, convW(x, gy)> = <conv(x, h), gy> = <x, convT(gy, h)>
             return [only(0) { convDataOp(x[1], g, geo, inputSize: Array(x[0].shape.dropFirst(2))) },
                     only(1) { convOp(x[0], g, geo) }]
+        }
+    }
+}
+
+extension Op {
+    /// Whether the rule works with a gradient that is only broadcastable to the output's shape.
+    /// Other ops get the gradient expanded to the output's shape first.
+    var acceptsBroadcastGradient: Bool {
+        switch self {
+        case .add, .sub, .mul, .div, .unary, .pow: return true
+        default: return false
         }
     }
 }

@@ -28,6 +28,18 @@ extension Tensor {
         return keepDims ? t : t.reshape(shape.enumerated().filter { !ax.contains($0.offset) }.map(\.element))
     }
 
+    /// Sums away the axes along which `target` was broadcast to this tensor's shape, leaving a
+    /// tensor of `target`'s rank that is broadcastable to `target` (axes of extent 1 here stay 1).
+    public func sumBroadcast(to target: [Int]) -> Tensor {
+        if shape == target { return self }
+        let off = rank - target.count
+        if off < 0 { return reshape([Int](repeating: 1, count: -off) + shape) }
+        var axes = Array(0..<off)
+        for i in 0..<target.count where target[i] == 1 && shape[i + off] != 1 { axes.append(i + off) }
+        let r = axes.isEmpty ? self : sum(axes: axes, keepDims: true)
+        return off == 0 ? r : r.reshape(Array(r.shape.dropFirst(off)))
+    }
+
     /// Sums broadcast axes away so the result has `target` shape (the adjoint of broadcasting).
     public func sum(to target: [Int]) -> Tensor {
         if shape == target { return self }

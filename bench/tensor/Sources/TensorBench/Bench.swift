@@ -100,12 +100,17 @@ func benchGemm(steps: Int) -> [String: Double] {
     let n = 2048
     let x = Tensor.randn([n, n], rng: &rng), y = Tensor.randn([n, n], rng: &rng)
     var c = [Float](repeating: 0, count: n * n)
+    // OpenBLAS at its best here: its own 2 threads (the engine otherwise keeps it at 1)
+    _ = withoutGrad { matmul(Tensor.zeros([2, 2]), Tensor.zeros([2, 2])) }
+    openblas_set_num_threads(Int32(TensorEngine.threads))
+    defer { openblas_set_num_threads(1) }
     let raw = median(steps: steps, warmup: 2) {
         x.withUnsafeBufferPointer { xp in y.withUnsafeBufferPointer { yp in c.withUnsafeMutableBufferPointer { cp in
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(n), Int32(n), 1,
                         xp.baseAddress, Int32(n), yp.baseAddress, Int32(n), 0, cp.baseAddress, Int32(n))
         } } }
     }
+    openblas_set_num_threads(1)
     let op = median(steps: steps, warmup: 2) { _ = withoutGrad { matmul(x, y) } }
     let lin = Linear(1024, 1024, rng: &rng)
     let h = Tensor.randn([4096, 1024], rng: &rng)
