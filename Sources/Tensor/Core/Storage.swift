@@ -39,8 +39,13 @@ final class BufferPool: @unchecked Sendable {
     private let lock = NSLock()
     private var free: [Int: [UnsafeMutablePointer<Float>]] = [:]
     private var pooledBytes = 0
+    private var capacity = Int(ProcessInfo.processInfo.physicalMemory / 2)
+
     /// Upper bound on bytes kept in the pool.
-    var capacityBytes = Int(ProcessInfo.processInfo.physicalMemory / 2)
+    var capacityBytes: Int {
+        get { lock.lock(); defer { lock.unlock() }; return capacity }
+        set { lock.lock(); capacity = newValue; lock.unlock() }
+    }
 
     /// A buffer of `count` floats (contents undefined).
     func take(count: Int) -> UnsafeMutablePointer<Float> {
@@ -65,7 +70,7 @@ final class BufferPool: @unchecked Sendable {
     func give(_ p: UnsafeMutablePointer<Float>, count: Int) {
         let n = max(count, 1)
         lock.lock()
-        if pooledBytes + n * 4 <= capacityBytes {
+        if pooledBytes + n * 4 <= capacity {
             free[n, default: []].append(p)
             pooledBytes += n * 4
             lock.unlock()

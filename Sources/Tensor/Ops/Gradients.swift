@@ -10,15 +10,15 @@ extension Op {
         // Elementwise rules accept a gradient that is only broadcastable to the output, and
         // return gradients only broadcastable to their input (see `acceptsBroadcastGradient`).
         case .add:
-            return [only(0) { g.sumBroadcast(to: x[0].shape) }, only(1) { g.sumBroadcast(to: x[1].shape) }]
+            return [only(0) { g.sumBroadcast(to: x[0].shape, output: out.shape) }, only(1) { g.sumBroadcast(to: x[1].shape, output: out.shape) }]
         case .sub:
-            return [only(0) { g.sumBroadcast(to: x[0].shape) }, only(1) { (-g).sumBroadcast(to: x[1].shape) }]
+            return [only(0) { g.sumBroadcast(to: x[0].shape, output: out.shape) }, only(1) { (-g).sumBroadcast(to: x[1].shape, output: out.shape) }]
         case .mul:
-            return [only(0) { (g * x[1]).sumBroadcast(to: x[0].shape) }, only(1) { (g * x[0]).sumBroadcast(to: x[1].shape) }]
+            return [only(0) { (g * x[1]).sumBroadcast(to: x[0].shape, output: out.shape) }, only(1) { (g * x[0]).sumBroadcast(to: x[1].shape, output: out.shape) }]
         case .div:
             // d(a/b) = da / b - a db / b^2
-            return [only(0) { (g / x[1]).sumBroadcast(to: x[0].shape) },
-                    only(1) { (-(g * x[0]) / (x[1] * x[1])).sumBroadcast(to: x[1].shape) }]
+            return [only(0) { (g / x[1]).sumBroadcast(to: x[0].shape, output: out.shape) },
+                    only(1) { (-(g * x[0]) / (x[1] * x[1])).sumBroadcast(to: x[1].shape, output: out.shape) }]
         case .unary(let u):
             switch u {
             case .neg: return [-g]

@@ -28,16 +28,27 @@ extension Tensor {
         return keepDims ? t : t.reshape(shape.enumerated().filter { !ax.contains($0.offset) }.map(\.element))
     }
 
-    /// Sums away the axes along which `target` was broadcast to this tensor's shape, leaving a
-    /// tensor of `target`'s rank that is broadcastable to `target` (axes of extent 1 here stay 1).
-    public func sumBroadcast(to target: [Int]) -> Tensor {
+    /// The gradient for an operand of shape `target` of an elementwise op whose output has shape
+    /// `output`, from this gradient, which is broadcastable to `output` (it may be lazily smaller).
+    ///
+    /// Sums the axes along which `target` was broadcast; where this tensor is itself a broadcast
+    /// (extent 1 against an output extent n) the sum is n times the value, so it is scaled instead.
+    /// The result has `target`'s rank and is broadcastable to `target`.
+    func sumBroadcast(to target: [Int], output: [Int]) -> Tensor {
         if shape == target { return self }
-        let off = rank - target.count
-        if off < 0 { return reshape([Int](repeating: 1, count: -off) + shape) }
-        var axes = Array(0..<off)
-        for i in 0..<target.count where target[i] == 1 && shape[i + off] != 1 { axes.append(i + off) }
-        let r = axes.isEmpty ? self : sum(axes: axes, keepDims: true)
-        return off == 0 ? r : r.reshape(Array(r.shape.dropFirst(off)))
+        let r = output.count
+        let mine = [Int](repeating: 1, count: r - rank) + shape
+        let theirs = [Int](repeating: 1, count: r - target.count) + target
+        var axes: [Int] = []
+        var factor = 1
+        for i in 0..<r where theirs[i] == 1 && output[i] != 1 {
+            if mine[i] == 1 { factor *= output[i] } else { axes.append(i) }
+        }
+        var t = rank == r ? self : reshape(mine)
+        if !axes.isEmpty { t = t.sum(axes: axes, keepDims: true) }
+        if factor != 1 { t = t * Float(factor) }
+        let dropped = Array(t.shape.dropFirst(r - target.count))
+        return t.shape == dropped ? t : t.reshape(dropped)
     }
 
     /// Sums broadcast axes away so the result has `target` shape (the adjoint of broadcasting).
