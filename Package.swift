@@ -39,6 +39,7 @@ let package = Package(
         .testTarget(name: "MediaIOTests", dependencies: ["MediaIO"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
         .testTarget(name: "AVAlignTests", dependencies: ["AVAlign", "MediaIO"]),
+        .testTarget(name: "GuidanceTests", dependencies: ["Guidance"]),
         .testTarget(name: "ToolTests", dependencies: ["Tool"]),
     ],
     swiftLanguageModes: [.v6]
