@@ -160,6 +160,10 @@ public struct DPMSolverPlusPlus: Sampler {
     /// `D1 = D1_0 + r0/(r0+r1) (D1_0 - D1_1)`, `D2 = (D1_0 - D1_1)/(r0+r1)`,
     /// `phi_2 = phi_1/h + 1`, `phi_3 = phi_2/h - 0.5`:
     /// `(sigma_t/sigma_{p0}) x - alpha_t phi_1 m_0 + alpha_t phi_2 D1 - alpha_t phi_3 D2`.
+    /// Order 3 is dpm-solver's formula as published; note that its `D2` estimates
+    /// `h^2 x0''/2` while `-alpha_t phi_3` multiplies `h^2 x0''` in the Taylor expansion, so
+    /// its local error is `O(h^3)` rather than `O(h^4)` (measured in
+    /// `SamplerTests.testMultistepLocalErrorOrders`). The spec's samplers (2M, 3S) are unaffected.
     static func multistepUpdate(_ cs: ContinuousSchedule, x: Batch, previous: [Batch], times: [Double],
                                 to t: Double, order: Int) -> Batch {
         let n = times.count
