@@ -67,13 +67,6 @@ public struct ToyDiscriminator: Discriminator {
 
 /// The pairs `(x_b, y_b)` of two `[B, 1]` batches as a `[B, 2]` tensor.
 func pairTensor(_ x: Batch, _ y: Batch) throws -> Tensor {
-    guard x.sampleSize == 1, y.sampleSize == 1, x.batchSize == y.batchSize else {
-        throw GuidanceError.invalidShape("pairs need two [B, 1] batches of the same size")
-    }
-    var v = [Float](repeating: 0, count: 2 * x.batchSize)
-    for b in 0..<x.batchSize {
-        v[2 * b] = x.values[b]
-        v[2 * b + 1] = y.values[b]
-    }
-    return Tensor(shape: [x.batchSize, 2], data: v)
+    let p = try pairBatch(x, y)
+    return Tensor(shape: p.shape, data: p.values)
 }
