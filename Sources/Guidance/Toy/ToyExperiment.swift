@@ -184,14 +184,15 @@ public struct ToyExperiment {
         let base = try ToyBaseModel(network)
         let fake = try sampleFakePairs(base: base, seed: configuration.seed &+ 1)
         var results = [ToyEvaluation]()
+        // Unguided pairs do not depend on the target: sample them once.
+        let plain = try samplePairs(base: base, discriminator: nil, count: configuration.evaluationCount,
+                                    seed: configuration.seed &+ 5)
         for setting in configuration.settings {
             var rng = SeededRNG(seed: configuration.seed &+ (setting == .inDomain ? 1000 : 1001))
             let real = setting.mixture.sample(count: configuration.realCount, using: &rng)
             let reference = setting.mixture.sample(count: configuration.evaluationCount, using: &rng)
             let truth = setting.mixture.sample(count: configuration.evaluationCount, using: &rng)
             results.append(try evaluate(truth, setting: setting, method: "GT", reference: reference))
-            let plain = try samplePairs(base: base, discriminator: nil, count: configuration.evaluationCount,
-                                        seed: configuration.seed &+ 5)
             results.append(try evaluate(plain, setting: setting, method: "no joint", reference: reference))
             for loss in configuration.losses {
                 progress?("\(setting.rawValue): training the discriminator with \(loss.rawValue)")
