@@ -8,7 +8,10 @@
 ///     x'    = sqrt(abar') x0 + sqrt(1 - abar' - s^2) eps + s z
 ///
 /// `eta = 0` is deterministic given the initial noise (no random numbers are drawn);
-/// `eta = 1` is the DDPM posterior on the sub-sequence. NFE = S.
+/// `eta = 1` is ancestral DDPM with the posterior variance beta~ of the sub-sequence, i.e.
+/// diffusers' `DDPMScheduler` with S inference steps ("leading" spacing, fixed small
+/// variance) — the released code's 50-step ancestral sampler — and with S = T it is
+/// `DDPMSampler` draw for draw. NFE = S.
 public struct DDIMSampler: Sampler {
     /// The number of steps S (the NFE).
     public let steps: Int

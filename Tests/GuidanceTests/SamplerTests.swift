@@ -197,6 +197,19 @@ final class SamplerTests: XCTestCase {
         XCTAssertThrowsError(try DDIMSampler(steps: 501).sample(model, schedules: [toy], from: [xT], condition: nil, rng: &rng))
     }
 
+    /// DDIM with eta = 1 is ancestral DDPM with the posterior variance beta~ of its
+    /// sub-sequence; on all T steps it is the DDPM sampler itself, draw for draw.
+    func testDDIMWithEtaOneOnAllStepsIsDDPM() throws {
+        let model = SingleModality(GaussianMixturePredictor(mixture: ToyData.base, schedule: toy))
+        var r0 = SeededRNG(seed: 12)
+        let xT = Batch.standardNormal(shape: [64, 1], using: &r0)
+        var r1 = SeededRNG(seed: 13), r2 = SeededRNG(seed: 13)
+        let ddpm = try DDPMSampler().sample(model, schedules: [toy], from: [xT], condition: nil, rng: &r1)[0]
+        let ddim = try DDIMSampler(steps: 500, eta: 1).sample(model, schedules: [toy], from: [xT], condition: nil, rng: &r2)[0]
+        XCTAssertLessThan(maxAbsDifference(ddpm.values, ddim.values), 1e-4)
+        XCTAssertEqual(r1.next(), r2.next())  // the same number of random draws
+    }
+
     func testDynamicThresholdingOnKnownVectors() throws {
         let x0 = try Batch(shape: [3, 5], values: [0, 0.5, 1, 2, 4,
                                                     0.1, -0.2, 0.3, 0.1, 0,
