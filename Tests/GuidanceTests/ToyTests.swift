@@ -156,6 +156,19 @@ final class ToyTests: XCTestCase {
         XCTAssertFalse(messages.isEmpty)
     }
 
+    /// Weights go through safetensors under the reference's state_dict names.
+    func testSaveAndLoadRoundTrip() throws {
+        var r1 = Xoshiro256(seed: 1), r2 = Xoshiro256(seed: 2)
+        let a = ToyMLP.discriminator(rng: &r1), b = ToyMLP.discriminator(rng: &r2)
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("toy-disc-\(UUID().uuidString).safetensors")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try a.save(to: url)
+        try b.load(contentsOf: url)
+        let x = Tensor(shape: [3, 2], data: [0.1, -1, 2, 0.5, -3, 3])
+        XCTAssertEqual(withoutGrad { a(x, [0, 250, 499]).scalars }, withoutGrad { b(x, [0, 250, 499]).scalars })
+        XCTAssertThrowsError(try ToyMLP.base(rng: &r1).load(contentsOf: url))  // names and shapes differ
+    }
+
     func testKDENegativeLogLikelihoodOfOnePoint() throws {
         // One reference point at the origin, h = 0.5, sample at (0.5, 0): NLL = log(2 pi h^2) + 0.5.
         let nll = try ToyMetrics.kdeNegativeLogLikelihood(samples: Batch(shape: [1, 2], values: [0.5, 0]),
