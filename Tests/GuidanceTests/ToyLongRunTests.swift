@@ -6,7 +6,8 @@ import XCTest
 /// A longer toy run for a release build, skipped unless `MMDISCO_TOY_LONG` is set, e.g.
 /// `MMDISCO_TOY_LONG=1 swift test -c release --filter ToyLongRunTests`. Optional
 /// `MMDISCO_TOY_BASE_STEPS`, `MMDISCO_TOY_DISC_STEPS`, `MMDISCO_TOY_EVAL` (defaults 4000,
-/// 2000, 1000). Prints timings and the metrics; asserts only what a short run must reach.
+/// 2000, 1000), `MMDISCO_TOY_LOSSES` (default `disc,full`) and `MMDISCO_TOY_SETTINGS`
+/// (default `IND,OOD`). Prints timings and the metrics; asserts only what a short run must reach.
 ///
 /// Measured with the defaults (release build, 2 loaded cores, 2026-11-27): base 4000 steps in
 /// 225 s (56 ms/step), 1-D check on target 0.991; four discriminators of 2000 steps plus all
@@ -22,7 +23,10 @@ final class ToyLongRunTests: XCTestCase {
         c.baseSteps = Int(env["MMDISCO_TOY_BASE_STEPS"] ?? "") ?? 4000
         c.discriminatorSteps = Int(env["MMDISCO_TOY_DISC_STEPS"] ?? "") ?? 2000
         c.evaluationCount = Int(env["MMDISCO_TOY_EVAL"] ?? "") ?? 1000
-        c.losses = [.disc, .full]
+        c.losses = (env["MMDISCO_TOY_LOSSES"] ?? "disc,full").split(separator: ",")
+            .compactMap { ToyDiscriminatorLoss(rawValue: String($0)) }
+        c.settings = (env["MMDISCO_TOY_SETTINGS"] ?? "IND,OOD").split(separator: ",")
+            .compactMap { ToySetting(rawValue: String($0)) }
         let experiment = try ToyExperiment(c)
         let log: ToyProgress = { FileHandle.standardError.write(Data(("[toy] " + $0 + "\n").utf8)) }
         var t0 = Date()
