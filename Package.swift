@@ -34,7 +34,8 @@ let package = Package(
         // Optimised in debug builds too: the tests run optical flow on real frames.
         .target(name: "AVAlign", dependencies: ["MediaIO", "CAVUtil", "CAVFormat"],
                 swiftSettings: [.unsafeFlags(["-O"])]),
-        .target(name: "Guidance", dependencies: ["Tensor"]),
+        // Optimised in debug builds too: tests train and sample small networks.
+        .target(name: "Guidance", dependencies: ["Tensor"], swiftSettings: [.unsafeFlags(["-O"])]),
         .target(name: "Synth"),
         .executableTarget(
             name: "Tool",
