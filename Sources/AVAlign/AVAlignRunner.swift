@@ -38,8 +38,12 @@ public enum AVAlignRunner {
         try reader.decode(start: 0, duration: nil, audio: audioSpec, video: videoSpec,
                           onAudio: { chunk in samples.append(contentsOf: chunk) },
                           onFrame: { frame in
-                              builder.append(gray: GrayConversion.gray(bgr24: frame.pixels, width: frame.width,
-                                                                       height: frame.height))
+                              guard frame.width == width && frame.height == height else {
+                                  throw AVAlignError.frameSizeChanged(expected: "\(width)x\(height)",
+                                                                      got: "\(frame.width)x\(frame.height)")
+                              }
+                              try builder.append(gray: GrayConversion.gray(bgr24: frame.pixels, width: frame.width,
+                                                                           height: frame.height))
                           })
         let decodeEnd = now()
         let waitedDuringDecode = builder.waitSeconds

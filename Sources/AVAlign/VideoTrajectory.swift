@@ -39,8 +39,10 @@ public final class VideoTrajectoryBuilder {
     }
 
     /// Appends the next 8-bit gray frame (row-major, `width*height` bytes).
-    public func append(gray: [UInt8]) {
-        precondition(gray.count == width * height, "gray frame has the wrong size")
+    public func append(gray: [UInt8]) throws {
+        guard gray.count == width * height else {
+            throw AVAlignError.frameSizeChanged(expected: "\(width)x\(height)", got: "\(gray.count) bytes")
+        }
         pending.append(gray)
         frameCount += 1
         if pending.count >= batch { submit() }

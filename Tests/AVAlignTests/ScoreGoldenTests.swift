@@ -18,7 +18,7 @@ final class ScoreGoldenTests: XCTestCase {
         let refTraj = try XCTUnwrap(ref["flow_trajectory"] as? [Double])
         let refPeaks = try XCTUnwrap(ref["video_peaks"] as? [Double])
         let frames = try Golden.grayFrames()
-        let traj = AVAlign.videoTrajectory(grayFrames: frames, width: 128, height: 128)
+        let traj = try AVAlign.videoTrajectory(grayFrames: frames, width: 128, height: 128)
         XCTAssertEqual(traj.count, refTraj.count)
         let rel = maxRelativeError(traj, refTraj)
         print("trajectory max relative error: \(rel)")
@@ -37,7 +37,7 @@ final class ScoreGoldenTests: XCTestCase {
         let extra = try Golden.json("golden_extra.json")
         let fps8 = try XCTUnwrap(extra["fps8"] as? [String: Any])
         let ref8 = try XCTUnwrap(fps8["flow_trajectory"] as? [Double])
-        let traj8 = AVAlign.videoTrajectory(grayFrames: stride(from: 0, to: frames.count, by: 3).map { frames[$0] },
+        let traj8 = try AVAlign.videoTrajectory(grayFrames: stride(from: 0, to: frames.count, by: 3).map { frames[$0] },
                                             width: 128, height: 128)
         print("8 fps trajectory max relative error: \(maxRelativeError(traj8, ref8))")
         XCTAssertLessThanOrEqual(maxRelativeError(traj8, ref8), 1e-3)

@@ -41,7 +41,7 @@ let args = CommandLine.arguments
 if args.count >= 5, args[1] == "synthetic", let w = Int(args[2]), let h = Int(args[3]), let n = Int(args[4]) {
     let frames = syntheticFrames(width: w, height: h, count: n)
     let t0 = now(), c0 = cpu()
-    let traj = AVAlign.videoTrajectory(grayFrames: frames, width: w, height: h)
+    let traj = try AVAlign.videoTrajectory(grayFrames: frames, width: w, height: h)
     let t1 = now(), c1 = cpu()
     log("flow: \(n) frames \(w)x\(h) in \(String(format: "%.3f", t1 - t0)) s "
         + "(\(String(format: "%.1f", (t1 - t0) / Double(n - 1) * 1000)) ms/pair), "
