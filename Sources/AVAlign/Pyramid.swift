@@ -137,7 +137,11 @@ enum Pyramid {
                     guard let sbase = src.baseAddress, let tbase = tb.baseAddress else { return }
                     for y in 0..<h where needRow[y] {
                         let row = sbase + y * w
-                        for x in 0..<(w + 2 * r) { pb[x] = row[reflect101(x - r, w)] }
+                        for x in 0..<w { pb[x + r] = row[x] }
+                        for x in 0..<r {
+                            pb[x] = row[reflect101(x - r, w)]
+                            pb[w + r + x] = row[reflect101(w + x, w)]
+                        }
                         let out = tbase + y * nc
                         if n == 3 {
                             let k0 = kernel[1], k1 = kernel[0]
