@@ -83,21 +83,22 @@ public enum AVAlign {
 
     /// The score from an onset envelope and a flow trajectory at `fps`
     /// (`config.fpsOverride` wins). Nil score with a reason for fewer than 2 frames or
-    /// when there are neither onsets nor video peaks.
+    /// when there are neither onsets nor video peaks. `frames` is the decoded frame count
+    /// (default: the trajectory's length, which is 0 for a single frame).
     public static func score(envelope: [Float], trajectory: [Double], fps streamFPS: Double,
-                             config: AVAlignConfig = AVAlignConfig()) -> AVAlignResult {
+                             frames: Int? = nil, config: AVAlignConfig = AVAlignConfig()) -> AVAlignResult {
         let fps = config.fpsOverride ?? streamFPS
         let onsets = onsetFrames(envelope: envelope, config: config).map(OnsetDetect.time(frame:))
         let peaks = fps > 0 && fps.isFinite
             ? VideoPeaks.peakTimes(trajectory, fps: fps, threshold: config.videoPeakThreshold) : []
         var result = AVAlignResult(score: nil, reason: nil, audioPeaks: onsets, videoPeaks: peaks, fps: fps,
-                                   frames: trajectory.count, audioRate: OnsetEnvelope.sampleRate,
+                                   frames: frames ?? trajectory.count, audioRate: OnsetEnvelope.sampleRate,
                                    matchedPairs: [], onsetEnvelope: envelope, trajectory: trajectory)
         guard fps > 0 && fps.isFinite else {
             result.reason = "invalid frame rate \(fps)"
             return result
         }
-        guard trajectory.count >= 2 else {
+        guard trajectory.count >= 2 && (frames ?? 2) >= 2 else {
             result.reason = "fewer than 2 video frames"
             return result
         }
@@ -113,11 +114,11 @@ public enum AVAlign {
     }
 
     /// Full metric on decoded data: gray frames (`width`×`height`) at `fps` and mono
-    /// 22,050 Hz samples. The audio side runs concurrently with the video side.
+    /// 22,050 Hz samples.
     public static func score(grayFrames: [[UInt8]], width: Int, height: Int, fps: Double,
                              samples22050: [Float], config: AVAlignConfig = AVAlignConfig()) throws -> AVAlignResult {
         let env = try onsetEnvelope(samples22050: samples22050)
         let traj = try videoTrajectory(grayFrames: grayFrames, width: width, height: height)
-        return score(envelope: env, trajectory: traj, fps: fps, config: config)
+        return score(envelope: env, trajectory: traj, fps: fps, frames: grayFrames.count, config: config)
     }
 }

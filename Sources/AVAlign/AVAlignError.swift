@@ -7,6 +7,7 @@ public enum AVAlignError: Error, CustomStringConvertible, Equatable {
     /// A frame's size differs from the first frame's (the reference's Farneback needs equal sizes).
     case frameSizeChanged(expected: String, got: String)
 
+    /// A one-line message.
     public var description: String {
         switch self {
         case .transformInit(let code): return "av_tx_init failed (\(code))"

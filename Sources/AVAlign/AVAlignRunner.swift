@@ -59,7 +59,8 @@ public enum AVAlignRunner {
         let streamFPS = (path == "-" ? nil : OpenCVFrameRate.averageRate(path: path)) ?? info.videoFPS ?? 0
         let fps = config.fpsOverride ?? streamFPS
         let t0 = now()
-        let result = AVAlign.score(envelope: env, trajectory: traj, fps: fps, config: config)
+        let result = AVAlign.score(envelope: env, trajectory: traj, fps: fps, frames: builder.frameCount,
+                                   config: config)
         timing.audio = audioEnd - audioStart + (now() - t0)
         timing.total = now() - clock0
         return (result, timing)
