@@ -29,12 +29,12 @@ public final class VideoTrajectoryBuilder {
 
     /// A builder for `width`×`height` gray frames; `batch` frames are processed at once
     /// (default: 8, fewer for large frames so that the expansions in flight, about
-    /// 27 bytes per pixel each, stay under 256 MB).
+    /// 27 bytes per pixel each, stay under 160 MB).
     public init(width: Int, height: Int, batch: Int? = nil) {
         self.width = width
         self.height = height
         let perFrame = max(1, width * height * 27)
-        self.batch = max(batch ?? min(8, (256 << 20) / perFrame), 2)
+        self.batch = max(batch ?? min(8, (160 << 20) / perFrame), 2)
         _ = tuneAllocatorOnce
     }
 
