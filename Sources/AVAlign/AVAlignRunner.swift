@@ -16,8 +16,14 @@ public enum AVAlignRunner {
         public var total = 0.0
     }
 
-    /// Runs the metric on `path` ("-" = stdin): every frame as BGR24 at native size (no
-    /// autorotation, like OpenCV), gray by the 15-bit formula; the audio track mixed to mono
+    /// The frames the reference sees: every decoded frame, BGR24 at native size, rotated by
+    /// the stream's display matrix (OpenCV 5's `VideoCapture` applies it by default:
+    /// `CAP_PROP_ORIENTATION_AUTO` is 1).
+    public static let videoSpec = VideoSpec(fps: nil, size: nil, fit: .pad, pixels: .bgr24, autorotate: true,
+                                            threads: 1)
+
+    /// Runs the metric on `path` ("-" = stdin): every frame as BGR24 at native size (rotated
+    /// by the display matrix, as OpenCV 5 does), gray by the 15-bit formula; the audio track mixed to mono
     /// and resampled to 22,050 Hz with soxr HQ; the frame rate as OpenCV reports it
     /// (`avg_frame_rate`) unless `config.fpsOverride` is set. A clip without audio gets an
     /// envelope without onsets.
@@ -34,7 +40,7 @@ public enum AVAlignRunner {
         let audioSpec = info.hasAudio
             ? AudioSpec(sampleRate: OnsetEnvelope.sampleRate, channelMode: .mix, engine: .soxr, padLeadingGap: false)
             : nil
-        let videoSpec = VideoSpec(fps: nil, size: nil, fit: .pad, pixels: .bgr24, autorotate: false, threads: 1)
+        let videoSpec = Self.videoSpec
         try reader.decode(start: 0, duration: nil, audio: audioSpec, video: videoSpec,
                           onAudio: { chunk in samples.append(contentsOf: chunk) },
                           onFrame: { frame in

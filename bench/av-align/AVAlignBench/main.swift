@@ -75,11 +75,13 @@ if args.count >= 5, args[1] == "synthetic", let w = Int(args[2]), let h = Int(ar
     // Debug aid: index, times and byte sum of every decoded gray frame.
     let reader = try MediaReader(path: args[2])
     try reader.decode(start: 0, duration: nil, audio: nil,
-                      video: VideoSpec(fps: nil, size: nil, fit: .pad, pixels: .bgr24, autorotate: false),
+                      video: AVAlignRunner.videoSpec,
                       onAudio: { _ in },
                       onFrame: { f in
                           let g = GrayConversion.gray(bgr24: f.pixels, width: f.width, height: f.height)
-                          print(f.index, f.time, f.sourceTime, g.reduce(0) { $0 + Int($1) })
+                          var weighted = 0
+                          for (i, v) in g.enumerated() { weighted &+= (i % 9973) * Int(v) }
+                          print(f.index, f.time, f.sourceTime, g.reduce(0) { $0 + Int($1) }, weighted, "\(f.width)x\(f.height)")
                       })
 } else {
     log("usage: AVAlignBench media FILE... | AVAlignBench synthetic W H N")
