@@ -25,17 +25,18 @@ public enum AVAlignRunner {
     /// Runs the metric on `path` ("-" = stdin): every frame as BGR24 at native size (rotated
     /// by the display matrix, as OpenCV 5 does), gray by the 15-bit formula; the audio track mixed to mono
     /// and resampled to 22,050 Hz with soxr HQ; the frame rate as OpenCV reports it
-    /// (`avg_frame_rate`) unless `config.fpsOverride` is set. A clip without audio gets an
-    /// envelope without onsets.
+    /// (`avg_frame_rate`) unless `config.fpsOverride` is set. A clip without an audio
+    /// stream gets a nil score with the reason "no audio stream" (a silent track scores normally).
     public static func run(path: String, config: AVAlignConfig = AVAlignConfig(),
                            limits: DecodeLimits = DecodeLimits()) throws -> (result: AVAlignResult, timing: Timing) {
         let clock0 = now()
         let reader = try MediaReader(path: path, limits: limits)
         let info = reader.info
-        guard info.hasVideo, let width = info.width, let height = info.height else {
+        guard info.hasVideo else {
             throw MediaError(input: path, reason: "no video stream", kind: .missingStream)
         }
-        let builder = VideoTrajectoryBuilder(width: width, height: height)
+        // Sized by the first frame: autorotation may swap the stream's width and height.
+        var builder: VideoTrajectoryBuilder?
         var samples: [Float] = []
         let audioSpec = info.hasAudio
             ? AudioSpec(sampleRate: OnsetEnvelope.sampleRate, channelMode: .mix, engine: .soxr, padLeadingGap: false)
@@ -44,29 +45,36 @@ public enum AVAlignRunner {
         try reader.decode(start: 0, duration: nil, audio: audioSpec, video: videoSpec,
                           onAudio: { chunk in samples.append(contentsOf: chunk) },
                           onFrame: { frame in
-                              guard frame.width == width && frame.height == height else {
-                                  throw AVAlignError.frameSizeChanged(expected: "\(width)x\(height)",
+                              let b = builder ?? VideoTrajectoryBuilder(width: frame.width, height: frame.height)
+                              builder = b
+                              guard frame.width == b.width && frame.height == b.height else {
+                                  throw AVAlignError.frameSizeChanged(expected: "\(b.width)x\(b.height)",
                                                                       got: "\(frame.width)x\(frame.height)")
                               }
-                              try builder.append(gray: GrayConversion.gray(bgr24: frame.pixels, width: frame.width,
-                                                                           height: frame.height))
+                              try b.append(gray: GrayConversion.gray(bgr24: frame.pixels, width: frame.width,
+                                                                     height: frame.height))
                           })
         let decodeEnd = now()
-        let waitedDuringDecode = builder.waitSeconds
+        let waitedDuringDecode = builder?.waitSeconds ?? 0
         let audioStart = now()
         let env = try OnsetEnvelope.envelope(samples22050: samples)
         let audioEnd = now()
-        let traj = builder.finish()
+        let traj = builder?.finish() ?? []
         var timing = Timing()
-        timing.flow = builder.flowSeconds
+        timing.flow = builder?.flowSeconds ?? 0
         timing.decode = decodeEnd - clock0 - waitedDuringDecode
         // The reference's rate is OpenCV's (avg_frame_rate); stdin cannot be probed twice,
         // so it falls back to MediaIO's av_guess_frame_rate.
         let streamFPS = (path == "-" ? nil : OpenCVFrameRate.averageRate(path: path)) ?? info.videoFPS ?? 0
         let fps = config.fpsOverride ?? streamFPS
         let t0 = now()
-        let result = AVAlign.score(envelope: env, trajectory: traj, fps: fps, frames: builder.frameCount,
+        var result = AVAlign.score(envelope: env, trajectory: traj, fps: fps, frames: builder?.frameCount ?? 0,
                                    config: config)
+        if !info.hasAudio {
+            // The reference cannot load audio that is not there; say so rather than score 0.
+            result.score = nil
+            result.reason = "no audio stream"
+        }
         timing.audio = audioEnd - audioStart + (now() - t0)
         timing.total = now() - clock0
         return (result, timing)
