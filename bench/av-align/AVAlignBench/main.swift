@@ -67,6 +67,12 @@ if args.count >= 5, args[1] == "synthetic", let w = Int(args[2]), let h = Int(ar
     }
     log(String(format: "ours: wall %.3f s (decode %.3f, flow %.3f, audio %.3f; decode overlaps flow)",
                now() - t0, sums.decode, sums.flow, sums.audio))
+} else if args.count == 5, args[1] == "graytraj", let w = Int(args[3]), let h = Int(args[4]) {
+    // Debug aid: the trajectory of raw 8-bit gray frames (frame-major, w*h bytes each).
+    let data = try Data(contentsOf: URL(fileURLWithPath: args[2]))
+    let n = data.count / (w * h)
+    let frames = (0..<n).map { [UInt8](data[($0 * w * h)..<(($0 + 1) * w * h)]) }
+    for (i, v) in try AVAlign.videoTrajectory(grayFrames: frames, width: w, height: h).enumerated() { print(i, v) }
 } else if args.count == 3, args[1] == "trajectory" {
     // Debug aid: the flow trajectory, one value per line.
     let (r, _) = try AVAlignRunner.run(path: args[2])
