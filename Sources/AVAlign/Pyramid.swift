@@ -128,7 +128,7 @@ enum Pyramid {
         // Rows that the column pass reads.
         var needRow = [Bool](repeating: false, count: h)
         for y in rows { for t in -r...r { needRow[reflect101(y + t, h)] = true } }
-        var tmp = [Float](repeating: 0, count: h * nc)
+        var tmp = uninitializedFloats(h * nc)   // only rows the column pass reads are written
         // Padded source row for the horizontal pass.
         var padded = [Float](repeating: 0, count: w + 2 * r)
         image.data.withUnsafeBufferPointer { src in
@@ -218,7 +218,7 @@ enum Pyramid {
                            toWidth width: Int, height: Int, factor: Float) -> [Float] {
         let xa = LinearAxis(source: sw, destination: width)
         let ya = LinearAxis(source: sh, destination: height)
-        var out = [Float](repeating: 0, count: width * height * 2)
+        var out = uninitializedFloats(width * height * 2)
         flow.withUnsafeBufferPointer { sb in
             out.withUnsafeMutableBufferPointer { ob in
                 guard let sbase = sb.baseAddress else { return }
