@@ -1,8 +1,9 @@
 import CAVFormat
 import Dispatch
 
-/// A wall-clock deadline shared with FFmpeg's interrupt callback and the stdin reader.
-final class Deadline: @unchecked Sendable {
+/// A wall-clock deadline shared with FFmpeg's interrupt callback and the stdin reader (used on
+/// the reader's own thread: FFmpeg calls the interrupt callback from the demuxing thread).
+final class Deadline {
     /// Seconds allowed after each `restart()`; nil = never expires.
     let seconds: Double?
     private var end: UInt64 = .max

@@ -13,6 +13,7 @@ import CSWScale
 ///   decrease|increase:flags=bicubic` (see `ImageOps.fittedSize`); the picture is scaled and
 ///   converted in one bicubic `sws_scale` (as ffmpeg's negotiated graph does), then centre-padded or
 ///   centre-cropped to S×S (`ImageOps.square`).
+/// - The sample aspect ratio is ignored (as ffmpeg's scale filter does); no deinterlacing.
 /// - Rotation: when autorotating, the decoded planes are turned first (`FrameRotator`, like the
 ///   CLI's transpose/hflip/vflip); for formats it cannot turn, the RGB result is turned instead.
 final class FrameScaler {

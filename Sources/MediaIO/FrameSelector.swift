@@ -15,7 +15,9 @@ import CAVUtil
 ///
 /// Relation to the plain "frame on screen at start + k/fps" (last pts ≤ start + k/fps): identical
 /// except that a frame shown less than half a slot before the slot time is already taken — which is
-/// what makes the sequence match `ffmpeg -vf fps=R` frame for frame.
+/// what makes the sequence match `ffmpeg -vf fps=R` frame for frame. `FrameTiming.onScreen` selects
+/// that plain rule instead: the same algorithm with `AV_ROUND_UP` in place of `AV_ROUND_NEAR_INF`
+/// (r = the first slot whose time is ≥ pts; r_end likewise), i.e. exactly "last pts ≤ start + k/fps".
 struct FrameSelector {
     /// Output slots to produce (exclusive upper bound).
     let slotLimit: Int
@@ -43,20 +45,23 @@ struct FrameSelector {
         return (range, useNew)
     }
 
-    /// The stream ended; `endSlot` is the slot of the last frame's end. Returns the slots the held
-    /// frame still fills.
-    mutating func finish(endSlot: Int64) -> Range<Int> {
+    /// The stream ended; `endSlot` is the slot of the last frame's end and `heldSlot` the slot of
+    /// the held (last) frame. Returns the slots the held frame still fills — at least slot 0 when
+    /// nothing was given yet and that frame lies in the window (a one-frame video).
+    mutating func finish(endSlot: Int64, heldSlot: Int64) -> Range<Int> {
         guard holding else { return nextSlot..<nextSlot }
         var upto = Int(min(max(endSlot, Int64(nextSlot)), Int64(slotLimit)))
-        if upto == 0 && slotLimit > 0 { upto = 1 }
+        if upto == 0 && slotLimit > 0 && heldSlot >= 0 { upto = 1 }
         let range = nextSlot..<upto
         nextSlot = upto
         return range
     }
 
     /// The slot of a timestamp (see the type's documentation).
-    static func slot(pts: Int64, offset: Int64, timeBase: AVRational, rate: AVRational) -> Int64 {
-        let rounding = AVRounding(rawValue: AV_ROUND_NEAR_INF.rawValue | AV_ROUND_PASS_MINMAX.rawValue)
+    static func slot(pts: Int64, offset: Int64, timeBase: AVRational, rate: AVRational,
+                     timing: FrameTiming = .fpsFilter) -> Int64 {
+        let mode = timing == .fpsFilter ? AV_ROUND_NEAR_INF : AV_ROUND_UP
+        let rounding = AVRounding(rawValue: mode.rawValue | AV_ROUND_PASS_MINMAX.rawValue)
         return av_rescale_q_rnd(pts - offset, timeBase, AVRational(num: rate.den, den: rate.num), rounding)
     }
 }

@@ -42,7 +42,7 @@ final class InputIO {
 }
 
 /// The state behind `readDescriptor`: a descriptor and the deadline to honour.
-final class DescriptorSource: @unchecked Sendable {
+final class DescriptorSource {
     let fd: Int32
     let deadline: Deadline
 

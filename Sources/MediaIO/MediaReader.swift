@@ -48,7 +48,8 @@ public final class MediaReader {
     /// [start, start+duration) as `AudioWindow` documents; frames (when `video` is set) arrive as
     /// `VideoWindow`/`FrameSelector` document. Nothing is buffered beyond one frame. Errors thrown by
     /// the callbacks stop the pass and propagate unchanged. Seekable inputs seek (backward, to the
-    /// keyframe before `start − 1 s`) when `start` is past the first seconds; stdin decodes and discards.
+    /// keyframe before `start − 1 s`) when `start` > 2 s, and rewind for a repeated pass; stdin
+    /// decodes and discards up to `start`, and can be decoded only once.
     public func decode(start: Double, duration: Double?, audio: AudioSpec?, video: VideoSpec?,
                        onAudio: (UnsafeBufferPointer<Float>) throws -> Void,
                        onFrame: (VideoFrame) throws -> Void) throws {
@@ -201,7 +202,12 @@ public final class MediaReader {
             if let error = try lane.feed(nil) { failure = failure ?? error }
             try lane.finish()
         }
-        if let failure, lanes.allSatisfy({ $0.producedNothing }) { throw failure }
+        if var failure, lanes.allSatisfy({ $0.producedNothing }) {
+            if !input.seekable && info.formatName.contains("mp4") {
+                failure.reason += "; an mp4 read from a pipe needs its moov box first (-movflags +faststart)"
+            }
+            throw failure
+        }
     }
 
     /// Stops a pass whose timestamps run past `limits.maxDuration` after `start`.

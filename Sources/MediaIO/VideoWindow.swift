@@ -50,6 +50,7 @@ final class VideoWindow {
             rate = nil
         }
         selector = FrameSelector(slotLimit: limit)
+        nativeDone = spec.maxFrames == 0
         if let fallbackFPS, fallbackFPS > 0 {
             lastDuration = av_rescale_q(1, av_d2q(1 / fallbackFPS, 1 << 24), timeBase)
         }
@@ -76,7 +77,8 @@ final class VideoWindow {
             if let maxFrames = spec.maxFrames, emitted >= maxFrames { nativeDone = true }
             return
         }
-        let slot = FrameSelector.slot(pts: pts, offset: offset, timeBase: timeBase, rate: rate)
+        let slot = FrameSelector.slot(pts: pts, offset: offset, timeBase: timeBase, rate: rate,
+                                         timing: spec.timing)
         let (slots, useNew) = selector.admit(slot: slot)
         for k in slots {
             if useNew {
@@ -100,9 +102,12 @@ final class VideoWindow {
     func finish(decoder: Decoder, _ onFrame: (VideoFrame) throws -> Void) throws {
         guard let rate, !selector.done, let held, let lastPts else { return }
         let endSlot = FrameSelector.slot(pts: lastPts + max(lastDuration, 0), offset: offset,
-                                         timeBase: timeBase, rate: rate)
+                                         timeBase: timeBase, rate: rate,
+                                         timing: spec.timing)
+        let heldSlot = FrameSelector.slot(pts: held.timestamp ?? lastPts, offset: offset, timeBase: timeBase, rate: rate,
+                                         timing: spec.timing)
         let coded = (Int(decoder.context.pointee.coded_width), Int(decoder.context.pointee.coded_height))
-        for k in selector.finish(endSlot: endSlot) {
+        for k in selector.finish(endSlot: endSlot, heldSlot: heldSlot) {
             try emit(held, serial: heldSerial, index: k, time: slotTime(k, rate),
                      source: seconds(held.timestamp ?? lastPts), coded: coded, onFrame)
         }

@@ -88,11 +88,34 @@ final class DecodeAudioTests: XCTestCase {
         }
     }
 
+    func testSoxrWindowMatchesFullDecodeSlice() throws {
+        let path = try DecodeFixtures.shared("gannets")   // 48 kHz mp3
+        let spec = AudioSpec(sampleRate: 22050, channelMode: .mix, engine: .soxr)
+        let full = try DecodeFixtures.decodeAudio(path, spec: spec)
+        let part = try DecodeFixtures.decodeAudio(path, spec: spec, start: 2.5, duration: 1.0)
+        XCTAssertEqual(part.count, 22050)
+        let offset = Int((2.5 * 22050).rounded())
+        let diff = DecodeFixtures.maxAbsDiff(part, Array(full[offset..<(offset + part.count)]))
+        DecodeFixtures.report("soxr window start=2.5 (48k mp3 -> 22050): maxdiff=\(diff)")
+        XCTAssertLessThanOrEqual(diff, 2e-3)
+    }
+
     func testSilentAudioWebmDecodes() throws {
         let path = try DecodeFixtures.shared("SILENT_AUDIO")
         let samples = try DecodeFixtures.decodeAudio(path, spec: AudioSpec(channelMode: .mix))
         let info = try MediaReader(path: path).info
         DecodeFixtures.report("silent webm: \(samples.count) samples, peak \(samples.map(abs).max() ?? 0)")
         XCTAssertEqual(Double(samples.count) / 16000, info.duration ?? 0, accuracy: 0.2)
+        XCTAssertLessThanOrEqual(samples.map(abs).max() ?? 1, 1e-3)
+    }
+
+    func testAudioOnlyFileAskedForVideo() throws {
+        let path = try DecodeFixtures.generated("tone-only.wav", ["-f", "lavfi", "-i", "sine=duration=0.2", "-c:a", "pcm_s16le"])
+        let reader = try MediaReader(path: path)
+        XCTAssertThrowsError(try reader.decode(start: 0, duration: nil, audio: nil, video: VideoSpec(),
+                                               onAudio: { _ in }, onFrame: { _ in })) { error in
+            XCTAssertEqual("\(error)", "\(path): no video stream")
+        }
+        XCTAssertEqual(avErrorText(averrorEXIT), "Immediate exit requested")
     }
 }

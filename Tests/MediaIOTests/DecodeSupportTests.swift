@@ -72,9 +72,12 @@ enum DecodeFixtures {
         return data
     }
 
-    /// A clip made once per process by `ffmpeg <args> <file>` (args end before the output name).
+    /// A clip made once by `ffmpeg <args> <file>` (args end before the output name); the file name
+    /// carries a hash of the arguments, so changed arguments make a new clip.
     static func generated(_ name: String, _ args: [String]) throws -> String {
-        let url = scratch.appendingPathComponent(name)
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325   // FNV-1a over the arguments
+        for byte in args.joined(separator: "\u{1}").utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        let url = scratch.appendingPathComponent(String(hash, radix: 16) + "-" + name)
         if !FileManager.default.fileExists(atPath: url.path) {
             let temp = scratch.appendingPathComponent("tmp-\(UUID().uuidString)-\(name)")
             try ffmpeg(["-y"] + args + [temp.path])
@@ -82,6 +85,14 @@ enum DecodeFixtures {
             try? FileManager.default.removeItem(at: temp)
         }
         return url.path
+    }
+
+    /// A variable-frame-rate mkv: an irregular subset of 30 fps frames keeping their timestamps.
+    static func vfrClip() throws -> String {
+        try generated("vfr.mkv", [
+            "-f", "lavfi", "-i", "testsrc2=size=128x96:rate=30:duration=2",
+            "-vf", "select='not(mod(n\\,4))+eq(mod(n\\,7)\\,3)+between(n\\,20\\,27)'", "-fps_mode", "vfr",
+            "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"])
     }
 
     /// A 160x96 H.264 mp4 whose track header carries a display matrix for a clockwise `degrees`
@@ -201,7 +212,13 @@ final class DecodeSupportTests: XCTestCase {
         let r = s.admit(slot: 2)
         XCTAssertEqual(r.slots, 0..<2)
         XCTAssertFalse(r.useNew)
-        XCTAssertEqual(s.finish(endSlot: 9), 2..<5)
+        XCTAssertEqual(s.finish(endSlot: 9, heldSlot: 2), 2..<5)
         XCTAssertTrue(s.done)
+        var one = FrameSelector(slotLimit: 5)
+        _ = one.admit(slot: 0)
+        XCTAssertEqual(one.finish(endSlot: 0, heldSlot: 0), 0..<1)   // a single short frame still shows
+        var past = FrameSelector(slotLimit: 5)
+        _ = past.admit(slot: -7)
+        XCTAssertEqual(past.finish(endSlot: -6, heldSlot: -7), 0..<0) // window starts after the end
     }
 }

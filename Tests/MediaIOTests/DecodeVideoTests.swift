@@ -54,6 +54,7 @@ final class DecodeVideoTests: XCTestCase {
             try DecodeFixtures.generated("mjpeg.avi", src + ["-c:v", "mjpeg", "-q:v", "3"]),
             try DecodeFixtures.generated("h264.flv", src + ["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"]),
             try DecodeFixtures.generated("mpeg4.avi", src + ["-c:v", "mpeg4", "-q:v", "3"]),
+            try DecodeFixtures.generated("h264.mov", src + ["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"]),
         ]
         let tenBit = try DecodeFixtures.generated("hevc10.mkv", src + ["-c:v", "libx265", "-x265-params", "log-level=error",
                                                                    "-pix_fmt", "yuv420p10le"])
@@ -96,14 +97,40 @@ final class DecodeVideoTests: XCTestCase {
     }
 
     func testVariableFrameRateSelectionMatchesFFmpeg() throws {
-        // Keep an irregular subset of 30 fps frames with their original timestamps (1 ms time base).
-        let path = try DecodeFixtures.generated("vfr.mkv", [
-            "-f", "lavfi", "-i", "testsrc2=size=128x96:rate=30:duration=2",
-            "-vf", "select='not(mod(n\\,4))+eq(mod(n\\,7)\\,3)+between(n\\,20\\,27)'", "-fps_mode", "vfr",
-            "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"])
+        let path = try DecodeFixtures.vfrClip()
         try compare(path, count: 20)
         try compare(path, fps: 7, count: 14)
         try compare(path, fps: 25, count: 50)
+    }
+
+    func testFrameCountAtTheEndMatchesFFmpeg() throws {
+        // (source rate, duration, output fps): cases where the last frame's duration decides the count.
+        for (rate, duration, fps) in [(25, "0.52", 3.0), (25, "0.2", 10.0), (24, "1.0", 9.0), (30, "1", 4.0)] {
+            let path = try DecodeFixtures.generated("end-\(rate)-\(duration).mkv", [
+                "-f", "lavfi", "-i", "testsrc2=size=64x48:rate=\(rate):duration=\(duration)",
+                "-c:v", "libx264", "-preset", "ultrafast"])
+            try compare(path, fps: fps, count: 100)
+        }
+    }
+
+    func testFractionalRatesMatchFFmpeg() throws {
+        let path = try DecodeFixtures.shared("his_girl_friday")
+        try compare(path, fps: 29.97, count: 20)
+        try compare(path, fps: 12.5, count: 16)
+    }
+
+    func testOnScreenTimingTakesTheLastFrameAtOrBeforeEachSlot() throws {
+        let path = try DecodeFixtures.vfrClip()
+        let times = try DecodeFixtures.decodeFrames(path, spec: VideoSpec(size: 8)).map(\.sourceTime)
+        for start in [0.0, 0.45] {
+            let frames = try DecodeFixtures.decodeFrames(
+                path, spec: VideoSpec(fps: 7, size: 8, timing: .onScreen), start: start, duration: 1.2)
+            XCTAssertEqual(frames.count, 9)
+            for frame in frames {
+                let expected = times.last(where: { $0 <= frame.time + 1e-9 }) ?? times[0]
+                XCTAssertEqual(frame.sourceTime, expected, accuracy: 1e-9, "slot \(frame.index) at \(frame.time)")
+            }
+        }
     }
 
     func testAV1ClipDecodes() throws {
