@@ -38,6 +38,7 @@ func json(_ value: Any) -> String {
 }
 
 let args = CommandLine.arguments
+FFmpegLog.setLevel(.error)   // swscale's per-frame warnings would flood stderr
 if args.count >= 5, args[1] == "synthetic", let w = Int(args[2]), let h = Int(args[3]), let n = Int(args[4]) {
     let frames = syntheticFrames(width: w, height: h, count: n)
     let t0 = now(), c0 = cpu()
