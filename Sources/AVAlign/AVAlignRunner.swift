@@ -70,7 +70,7 @@ public enum AVAlignRunner {
         let t0 = now()
         var result = AVAlign.score(envelope: env, trajectory: traj, fps: fps, frames: builder?.frameCount ?? 0,
                                    config: config)
-        if !info.hasAudio {
+        if !info.hasAudio && result.reason == nil {
             // The reference cannot load audio that is not there; say so rather than score 0.
             result.score = nil
             result.reason = "no audio stream"
