@@ -23,8 +23,22 @@ public struct AVAlignConfig: Sendable, Equatable {
     public static let mmdisco = AVAlignConfig(onsetWaitSeconds: 0.096)
 }
 
+/// One matched (audio onset, video peak) pair, by index into `audioPeaks` / `videoPeaks`.
+public struct MatchedPair: Sendable, Equatable, Codable {
+    /// Index of the audio onset.
+    public var audio: Int
+    /// Index of the video peak.
+    public var video: Int
+
+    /// A pair of indices.
+    public init(audio: Int, video: Int) {
+        self.audio = audio
+        self.video = video
+    }
+}
+
 /// The outcome of AV-Align on one clip, with the intermediate curves for plotting.
-public struct AVAlignResult: Sendable {
+public struct AVAlignResult: Sendable, Equatable, Codable {
     /// IoU of audio onsets and video peaks; nil when undefined (see `reason`).
     public var score: Double?
     /// Why `score` is nil.
@@ -39,8 +53,8 @@ public struct AVAlignResult: Sendable {
     public var frames: Int
     /// Sample rate of the analysed audio (22,050 Hz).
     public var audioRate: Int
-    /// (audio index, video index) of each matched pair.
-    public var matchedPairs: [(audio: Int, video: Int)]
+    /// Matched (audio, video) index pairs, in matching order.
+    public var matchedPairs: [MatchedPair]
     /// Raw onset strength envelope (one value per 512-sample hop).
     public var onsetEnvelope: [Float]
     /// Optical-flow magnitude trajectory (one value per frame).
@@ -50,9 +64,9 @@ public struct AVAlignResult: Sendable {
 /// The AV-Align metric: audio onsets vs optical-flow peaks.
 public enum AVAlign {
     /// Flow-magnitude trajectory of gray frames (each `width*height` bytes), computed on all cores.
-    public static func videoTrajectory(grayFrames: [[UInt8]], width: Int, height: Int) -> [Double] {
+    public static func videoTrajectory(grayFrames: [[UInt8]], width: Int, height: Int) throws -> [Double] {
         let builder = VideoTrajectoryBuilder(width: width, height: height)
-        for f in grayFrames { builder.append(gray: f) }
+        for f in grayFrames { try builder.append(gray: f) }
         return builder.finish()
     }
 
@@ -69,21 +83,22 @@ public enum AVAlign {
 
     /// The score from an onset envelope and a flow trajectory at `fps`
     /// (`config.fpsOverride` wins). Nil score with a reason for fewer than 2 frames or
-    /// when there are neither onsets nor video peaks.
+    /// when there are neither onsets nor video peaks. `frames` is the decoded frame count
+    /// (default: the trajectory's length, which is 0 for a single frame).
     public static func score(envelope: [Float], trajectory: [Double], fps streamFPS: Double,
-                             config: AVAlignConfig = AVAlignConfig()) -> AVAlignResult {
+                             frames: Int? = nil, config: AVAlignConfig = AVAlignConfig()) -> AVAlignResult {
         let fps = config.fpsOverride ?? streamFPS
         let onsets = onsetFrames(envelope: envelope, config: config).map(OnsetDetect.time(frame:))
         let peaks = fps > 0 && fps.isFinite
             ? VideoPeaks.peakTimes(trajectory, fps: fps, threshold: config.videoPeakThreshold) : []
         var result = AVAlignResult(score: nil, reason: nil, audioPeaks: onsets, videoPeaks: peaks, fps: fps,
-                                   frames: trajectory.count, audioRate: OnsetEnvelope.sampleRate,
+                                   frames: frames ?? trajectory.count, audioRate: OnsetEnvelope.sampleRate,
                                    matchedPairs: [], onsetEnvelope: envelope, trajectory: trajectory)
         guard fps > 0 && fps.isFinite else {
             result.reason = "invalid frame rate \(fps)"
             return result
         }
-        guard trajectory.count >= 2 else {
+        guard trajectory.count >= 2 && (frames ?? 2) >= 2 else {
             result.reason = "fewer than 2 video frames"
             return result
         }
@@ -99,11 +114,11 @@ public enum AVAlign {
     }
 
     /// Full metric on decoded data: gray frames (`width`×`height`) at `fps` and mono
-    /// 22,050 Hz samples. The audio side runs concurrently with the video side.
+    /// 22,050 Hz samples.
     public static func score(grayFrames: [[UInt8]], width: Int, height: Int, fps: Double,
                              samples22050: [Float], config: AVAlignConfig = AVAlignConfig()) throws -> AVAlignResult {
         let env = try onsetEnvelope(samples22050: samples22050)
-        let traj = videoTrajectory(grayFrames: grayFrames, width: width, height: height)
-        return score(envelope: env, trajectory: traj, fps: fps, config: config)
+        let traj = try videoTrajectory(grayFrames: grayFrames, width: width, height: height)
+        return score(envelope: env, trajectory: traj, fps: fps, frames: grayFrames.count, config: config)
     }
 }

@@ -42,7 +42,7 @@ public enum Farneback {
                 flow = Pyramid.resizeFlow(flow, width: prevSize.width, height: prevSize.height,
                                           toWidth: w, height: h, factor: 2)
             }
-            var m = [Float](repeating: 0, count: w * h * 5)
+            var m = uninitializedFloats(w * h * 5)   // written by the first matrix update
             let half = windowSize / 2
             var vsum = [Double](repeating: 0, count: (w + half * 2 + 2) * 5 + w * 5)
             a.levels[k].withUnsafeBufferPointer { r0 in

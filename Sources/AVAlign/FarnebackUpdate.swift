@@ -22,31 +22,35 @@ enum FarnebackUpdate {
         let bw = 5
         let border: SIMD8<Float> = [0.14, 0.14, 0.4472, 0.4472, 0.4472, 1, 1, 1]
         let step = width * 5
-        // Lane factors of the sampled case, (R0 -/+ S) * k: y, x: minus, 1/2; yy, xx: plus, 1/2; xy: plus, 1/4.
-        let kIn: SIMD8<Float> = [0.5, 0.5, 0.5, 0.5, 0.25, 0, 0, 0]
-        let minusLanes: SIMDMask<SIMD8<Int32>> = SIMD8<Int32>(1, 1, 0, 0, 0, 0, 0, 0) .== 1
+        // Lane factors of the sampled case for channels (y, x, yy, xx): (R0 - S)/2 for y, x,
+        // (R0 + S)/2 for yy, xx; the xy channel (scalar) is (R0 + S)/4.
+        let half4 = SIMD4<Float>(repeating: 0.5)
+        let minusLanes: SIMDMask<SIMD4<Int32>> = SIMD4<Int32>(1, 1, 0, 0) .== SIMD4<Int32>(repeating: 1)
         // Outside: r2 = r3 = 0, so (R0.y, R0.x)/2, R0.yy, R0.xx, R0.xy/2.
-        let kOut: SIMD8<Float> = [0.5, 0.5, 1, 1, 0.5, 0, 0, 0]
+        let kOut = SIMD4<Float>(0.5, 0.5, 1, 1)
 
-        /// Lanes (r2', r3', r4, r5, r6) of pixel x before the flow terms: r2' = (R0.y - S.y)/2 etc.
+        /// Channels (r2', r3', r4, r5) and r6 of pixel x before the flow terms: r2' = (R0.y - S.y)/2 etc.
         @inline(__always)
-        func sample(_ x: Int, _ y: Int, _ dx: Float, _ dy: Float, _ R0: UnsafePointer<Float>) -> SIMD8<Float> {
+        func sample(_ x: Int, _ y: Int, _ dx: Float, _ dy: Float, _ R0: UnsafePointer<Float>) -> (SIMD4<Float>, Float) {
             var fx = Float(x) + dx, fy = Float(y) + dy
-            let q0 = UnsafeRawPointer(R0 + x * 5).loadUnaligned(as: SIMD8<Float>.self)
-            guard fx.isFinite && fy.isFinite && abs(fx) < 1e9 && abs(fy) < 1e9 else { return q0 * kOut }
+            let q = R0 + x * 5
+            let q0 = UnsafeRawPointer(q).loadUnaligned(as: SIMD4<Float>.self), q04 = q[4]
+            guard fx.isFinite && fy.isFinite && abs(fx) < 1e9 && abs(fy) < 1e9 else { return (q0 * kOut, q04 * 0.5) }
             let x1 = floorInt(fx), y1 = floorInt(fy)
-            guard x1 >= 0 && x1 < width - 1 && y1 >= 0 && y1 < height - 1 else { return q0 * kOut }
+            guard x1 >= 0 && x1 < width - 1 && y1 >= 0 && y1 < height - 1 else { return (q0 * kOut, q04 * 0.5) }
             fx -= Float(x1); fy -= Float(y1)
-            // The five channels of the four neighbours, interpolated lane-wise in the same
-            // order as OpenCV's scalar expression (R1 carries 8 floats of padding).
-            let p = UnsafeRawPointer(r1 + y1 * step + x1 * 5)
+            // The four neighbours interpolated channel-wise in the same order as OpenCV's
+            // scalar expression: four channels as one 4-lane vector, xy as a scalar.
+            let pf = r1 + y1 * step + x1 * 5
+            let p = UnsafeRawPointer(pf)
             let a00 = (1 - fx) * (1 - fy), a01 = fx * (1 - fy)
             let a10 = (1 - fx) * fy, a11 = fx * fy
-            let s = a00 * p.loadUnaligned(as: SIMD8<Float>.self)
-                + a01 * p.loadUnaligned(fromByteOffset: 20, as: SIMD8<Float>.self)
-                + a10 * p.loadUnaligned(fromByteOffset: step * 4, as: SIMD8<Float>.self)
-                + a11 * p.loadUnaligned(fromByteOffset: step * 4 + 20, as: SIMD8<Float>.self)
-            return (q0 + s).replacing(with: q0 - s, where: minusLanes) * kIn
+            var s4 = a00 * p.loadUnaligned(as: SIMD4<Float>.self)
+            s4 += a01 * p.loadUnaligned(fromByteOffset: 20, as: SIMD4<Float>.self)
+            s4 += a10 * p.loadUnaligned(fromByteOffset: step * 4, as: SIMD4<Float>.self)
+            s4 += a11 * p.loadUnaligned(fromByteOffset: step * 4 + 20, as: SIMD4<Float>.self)
+            let s5 = a00 * pf[4] + a01 * pf[9] + a10 * pf[step + 4] + a11 * pf[step + 9]
+            return ((q0 + s4).replacing(with: q0 - s4, where: minusLanes) * half4, (q04 + s5) * 0.25)
         }
 
         for y in 0..<height {
@@ -63,9 +67,9 @@ enum FarnebackUpdate {
                 let dxv = fl.evenHalf, dyv = fl.oddHalf
                 let s0 = sample(x, y, dxv[0], dyv[0], R0), s1 = sample(x + 1, y, dxv[1], dyv[1], R0)
                 let s2 = sample(x + 2, y, dxv[2], dyv[2], R0), s3 = sample(x + 3, y, dxv[3], dyv[3], R0)
-                var r2 = SIMD4(s0[0], s1[0], s2[0], s3[0]), r3 = SIMD4(s0[1], s1[1], s2[1], s3[1])
-                var r4 = SIMD4(s0[2], s1[2], s2[2], s3[2]), r5 = SIMD4(s0[3], s1[3], s2[3], s3[3])
-                var r6 = SIMD4(s0[4], s1[4], s2[4], s3[4])
+                var r2 = SIMD4(s0.0[0], s1.0[0], s2.0[0], s3.0[0]), r3 = SIMD4(s0.0[1], s1.0[1], s2.0[1], s3.0[1])
+                var r4 = SIMD4(s0.0[2], s1.0[2], s2.0[2], s3.0[2]), r5 = SIMD4(s0.0[3], s1.0[3], s2.0[3], s3.0[3])
+                var r6 = SIMD4(s0.1, s1.1, s2.1, s3.1)
                 r2 += r4 * dyv + r6 * dxv
                 r3 += r6 * dyv + r5 * dxv
                 if yBorder || x < bw || x + 3 >= width - bw {
@@ -88,8 +92,8 @@ enum FarnebackUpdate {
             }
             while x < width {
                 let dx = frow[x * 2], dy = frow[x * 2 + 1]
-                let s = sample(x, y, dx, dy, R0)
-                var r2 = s[0], r3 = s[1], r4 = s[2], r5 = s[3], r6 = s[4]
+                let (s, s6) = sample(x, y, dx, dy, R0)
+                var r2 = s[0], r3 = s[1], r4 = s[2], r5 = s[3], r6 = s6
                 r2 += r4 * dy + r6 * dx
                 r3 += r6 * dy + r5 * dx
                 if yBorder || x < bw || x >= width - bw {

@@ -6,16 +6,24 @@ public enum OnsetDetect {
     /// Peak-picking windows in frames, librosa's defaults `floor(sec * sr / hop)`
     /// (+1 for the post windows): (1, 1, 4, 5, 1) at 22,050 Hz, delta 0.07.
     public struct Parameters: Sendable, Equatable {
-        public var preMax: Int, postMax: Int, preAvg: Int, postAvg: Int, wait: Int
+        /// Frames before n in the local-maximum window.
+        public var preMax: Int
+        /// Frames from n (exclusive end) in the local-maximum window.
+        public var postMax: Int
+        /// Frames before n in the mean window.
+        public var preAvg: Int
+        /// Frames from n (exclusive end) in the mean window.
+        public var postAvg: Int
+        /// Frames skipped after a pick.
+        public var wait: Int
+        /// Threshold above the local mean.
         public var delta: Double
 
         /// The defaults, with an optional onset spacing (`wait`) in seconds
         /// (0.03 s by default; the MMDisCo variant uses 0.096 s).
         public init(sampleRate: Int = OnsetEnvelope.sampleRate, hop: Int = OnsetEnvelope.hop,
                     waitSeconds: Double = 0.03) {
-            let r = Double(sampleRate) / Double(hop)
             func frames(_ s: Double) -> Int { Int(((s * Double(sampleRate)) / Double(hop)).rounded(.down)) }
-            _ = r
             preMax = frames(0.03)
             postMax = frames(0.0) + 1
             preAvg = frames(0.10)

@@ -51,8 +51,9 @@ public enum OnsetEnvelope {
         weights.withUnsafeBufferPointer { wb in
             power.withUnsafeBufferPointer { pb in
                 db.withUnsafeMutableBufferPointer { db in
+                    guard let wbase = wb.baseAddress, let pbase = pb.baseAddress else { return }
                     for m in 0..<nMels {
-                        let wrow = wb.baseAddress! + m * bins
+                        let wrow = wbase + m * bins
                         // Only the triangle's support contributes.
                         var lo = 0, hi = bins - 1
                         while lo < bins && wrow[lo] == 0 { lo += 1 }
@@ -60,7 +61,7 @@ public enum OnsetEnvelope {
                         for t in 0..<frames {
                             var s = 0.0
                             if lo <= hi {
-                                let prow = pb.baseAddress! + t * bins
+                                let prow = pbase + t * bins
                                 for k in lo...hi { s += Double(wrow[k]) * Double(prow[k]) }
                             }
                             let v = Float(10) * log10f(max(amin, Float(s)))

@@ -1,13 +1,25 @@
 import Dispatch
 
-/// Results written from `concurrentPerform` workers, one distinct slot per index.
+/// Results written from `concurrentPerform` workers, one distinct slot per index, through a
+/// buffer allocated once (no shared Swift array is mutated concurrently).
 final class ParallelSlots<T>: @unchecked Sendable {
-    private var storage: [T?]
-    init(count: Int) { storage = [T?](repeating: nil, count: count) }
+    private let slots: UnsafeMutableBufferPointer<T?>
+
+    init(count: Int) {
+        slots = .allocate(capacity: count)
+        slots.initialize(repeating: nil)
+    }
+
+    deinit {
+        _ = slots.deinitialize()
+        slots.deallocate()
+    }
+
     /// Stores slot `i`; each index is written by exactly one worker.
-    func set(_ i: Int, _ value: T) { storage.withUnsafeMutableBufferPointer { $0[i] = value } }
-    /// All slots once every worker has finished.
-    var values: [T] { storage.compactMap { $0 } }
+    func set(_ i: Int, _ value: T) { slots[i] = value }
+
+    /// All slots, once every worker has finished.
+    var values: [T] { slots.compactMap { $0 } }
 }
 
 /// `(0..<count).map(body)` evaluated on all cores with `DispatchQueue.concurrentPerform`.

@@ -95,7 +95,8 @@ struct PolyExpansion: Sendable {
     func expand(_ src: Plane) -> [Float] {
         let w = src.width, h = src.height, n = self.n
         // Padding of 8 floats lets the matrix update read 8 lanes at the last pixel.
-        var dst = [Float](repeating: 0, count: w * h * 5 + 8)
+        var dst = uninitializedFloats(w * h * 5 + 8)
+        for i in (w * h * 5)..<(w * h * 5 + 8) { dst[i] = 0 }
         // Planar vertical sums t0, t1, t2 with n replicated columns on each side.
         let pw = w + 2 * n
         var rowBuf = [Float](repeating: 0, count: pw * 3)

@@ -128,16 +128,21 @@ enum Pyramid {
         // Rows that the column pass reads.
         var needRow = [Bool](repeating: false, count: h)
         for y in rows { for t in -r...r { needRow[reflect101(y + t, h)] = true } }
-        var tmp = [Float](repeating: 0, count: h * nc)
+        var tmp = uninitializedFloats(h * nc)   // only rows the column pass reads are written
         // Padded source row for the horizontal pass.
         var padded = [Float](repeating: 0, count: w + 2 * r)
         image.data.withUnsafeBufferPointer { src in
             tmp.withUnsafeMutableBufferPointer { tb in
                 padded.withUnsafeMutableBufferPointer { pb in
+                    guard let sbase = src.baseAddress, let tbase = tb.baseAddress else { return }
                     for y in 0..<h where needRow[y] {
-                        let row = src.baseAddress! + y * w
-                        for x in 0..<(w + 2 * r) { pb[x] = row[reflect101(x - r, w)] }
-                        let out = tb.baseAddress! + y * nc
+                        let row = sbase + y * w
+                        for x in 0..<w { pb[x + r] = row[x] }
+                        for x in 0..<r {
+                            pb[x] = row[reflect101(x - r, w)]
+                            pb[w + r + x] = row[reflect101(w + x, w)]
+                        }
+                        let out = tbase + y * nc
                         if n == 3 {
                             let k0 = kernel[1], k1 = kernel[0]
                             for j in 0..<nc {
@@ -162,15 +167,16 @@ enum Pyramid {
         tmp.withUnsafeBufferPointer { tb in
             out.data.withUnsafeMutableBufferPointer { ob in
                 kernel.withUnsafeBufferPointer { kb in
+                    guard let obase = ob.baseAddress, let tbase = tb.baseAddress else { return }
                     let k0 = kb[r]
                     for (i, y) in rows.enumerated() {
-                        let dst = ob.baseAddress! + i * nc
-                        let c = tb.baseAddress! + y * nc
+                        let dst = obase + i * nc
+                        let c = tbase + y * nc
                         for j in 0..<nc { dst[j] = k0 * c[j] }
                         for t in 1...r {
                             let kt = kb[r + t]
-                            let a = tb.baseAddress! + reflect101(y - t, h) * nc
-                            let b = tb.baseAddress! + reflect101(y + t, h) * nc
+                            let a = tbase + reflect101(y - t, h) * nc
+                            let b = tbase + reflect101(y + t, h) * nc
                             for j in 0..<nc { dst[j] += kt * (b[j] + a[j]) }
                         }
                     }
@@ -188,9 +194,10 @@ enum Pyramid {
         let sw = src.width
         src.data.withUnsafeBufferPointer { sb in
             out.data.withUnsafeMutableBufferPointer { ob in
+                guard let sbase = sb.baseAddress else { return }
                 for dy in 0..<height {
-                    let r0 = sb.baseAddress! + rowMap[Int(yAxis.s0[dy])] * sw
-                    let r1 = sb.baseAddress! + rowMap[Int(yAxis.s1[dy])] * sw
+                    let r0 = sbase + rowMap[Int(yAxis.s0[dy])] * sw
+                    let r1 = sbase + rowMap[Int(yAxis.s1[dy])] * sw
                     let b0 = yAxis.w0[dy], b1 = yAxis.w1[dy]
                     for dx in 0..<width {
                         let c0 = colMap[Int(xAxis.s0[dx])], c1 = colMap[Int(xAxis.s1[dx])]
@@ -211,12 +218,13 @@ enum Pyramid {
                            toWidth width: Int, height: Int, factor: Float) -> [Float] {
         let xa = LinearAxis(source: sw, destination: width)
         let ya = LinearAxis(source: sh, destination: height)
-        var out = [Float](repeating: 0, count: width * height * 2)
+        var out = uninitializedFloats(width * height * 2)
         flow.withUnsafeBufferPointer { sb in
             out.withUnsafeMutableBufferPointer { ob in
+                guard let sbase = sb.baseAddress else { return }
                 for dy in 0..<height {
-                    let r0 = sb.baseAddress! + Int(ya.s0[dy]) * sw * 2
-                    let r1 = sb.baseAddress! + Int(ya.s1[dy]) * sw * 2
+                    let r0 = sbase + Int(ya.s0[dy]) * sw * 2
+                    let r1 = sbase + Int(ya.s1[dy]) * sw * 2
                     let b0 = ya.w0[dy], b1 = ya.w1[dy]
                     for dx in 0..<width {
                         let c0 = Int(xa.s0[dx]) * 2, c1 = Int(xa.s1[dx]) * 2

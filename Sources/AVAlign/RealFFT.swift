@@ -4,21 +4,6 @@ import CAVUtil
 import CSWResample
 import CSWScale
 
-/// Errors of the audio analysis.
-public enum AVAlignError: Error, CustomStringConvertible {
-    /// libavutil refused to set up a transform (`av_tx_init` returned `code`).
-    case transformInit(code: Int32)
-    /// A C allocation failed.
-    case outOfMemory
-
-    public var description: String {
-        switch self {
-        case .transformInit(let code): return "av_tx_init failed (\(code))"
-        case .outOfMemory: return "out of memory"
-        }
-    }
-}
-
 /// A forward real-to-complex DFT of length `n` in double precision, backed by libavutil's
 /// `av_tx` (`AV_TX_DOUBLE_RDFT`): `X[k] = sum_j x[j] e^{-2 pi i jk/n}`, k = 0...n/2.
 final class RealFFT {

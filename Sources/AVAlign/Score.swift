@@ -3,13 +3,9 @@ public enum AVAlignScore {
     /// Matched onset/peak pairs and the IoU they give.
     public struct Matching: Sendable, Equatable {
         /// (audio index, video index) of each match, in matching order.
-        public var pairs: [(audio: Int, video: Int)]
+        public var pairs: [MatchedPair]
         /// Number of matches.
         public var intersection: Int { pairs.count }
-
-        public static func == (a: Matching, b: Matching) -> Bool {
-            a.pairs.map { [$0.audio, $0.video] } == b.pairs.map { [$0.audio, $0.video] }
-        }
     }
 
     /// Matches each onset `a` (ascending) to the first video peak `v` (ascending) with
@@ -18,10 +14,10 @@ public enum AVAlignScore {
     public static func match(audio: [Double], video: [Double], fps: Double, legacy: Bool = false) -> Matching {
         let win = 1.0 / fps
         var used = [Bool](repeating: false, count: video.count)
-        var pairs: [(audio: Int, video: Int)] = []
+        var pairs: [MatchedPair] = []
         for (i, a) in audio.enumerated() {
             for (j, v) in video.enumerated() where (legacy || !used[j]) && v - win < a && a < v + win {
-                pairs.append((i, j))
+                pairs.append(MatchedPair(audio: i, video: j))
                 used[j] = true
                 break
             }

@@ -7,9 +7,9 @@ import Dispatch
 
 /// Keeps glibc from returning large blocks to the kernel after every frame pair: the
 /// per-level buffers (several MB each) would otherwise be mmap'd, page-faulted and zeroed
-/// anew each time, which cost about 15% of the flow time.
+/// anew each time. 32 MB is the largest mmap threshold glibc accepts on 64-bit systems.
 private let tuneAllocatorOnce: Void = {
-    swift_avalign_keep_large_blocks(512 << 20)
+    swift_avalign_keep_large_blocks(32 << 20)
 }()
 
 /// Builds the optical-flow magnitude trajectory of a frame sequence, frame by frame, with
@@ -33,18 +33,20 @@ public final class VideoTrajectoryBuilder {
 
     /// A builder for `width`×`height` gray frames; `batch` frames are processed at once
     /// (default: 8, fewer for large frames so that the expansions in flight, about
-    /// 27 bytes per pixel each, stay under 256 MB).
+    /// 27 bytes per pixel each, stay under 160 MB).
     public init(width: Int, height: Int, batch: Int? = nil) {
         self.width = width
         self.height = height
         let perFrame = max(1, width * height * 27)
-        self.batch = max(batch ?? min(8, (256 << 20) / perFrame), 2)
+        self.batch = max(batch ?? min(8, (160 << 20) / perFrame), 2)
         _ = tuneAllocatorOnce
     }
 
     /// Appends the next 8-bit gray frame (row-major, `width*height` bytes).
-    public func append(gray: [UInt8]) {
-        precondition(gray.count == width * height, "gray frame has the wrong size")
+    public func append(gray: [UInt8]) throws {
+        guard gray.count == width * height else {
+            throw AVAlignError.frameSizeChanged(expected: "\(width)x\(height)", got: "\(gray.count) bytes")
+        }
         pending.append(gray)
         frameCount += 1
         if pending.count >= batch { submit() }

@@ -1,3 +1,4 @@
+import Foundation
 import MediaIO
 import XCTest
 @testable import AVAlign
@@ -23,8 +24,7 @@ final class DecodeGoldenTests: XCTestCase {
         let url = try Golden.url("case.mp4")
         let reader = try MediaReader(path: url.path)
         var frames: [[UInt8]] = []
-        try reader.decode(start: 0, duration: nil, audio: nil,
-                          video: VideoSpec(fps: nil, size: nil, fit: .pad, pixels: .bgr24, autorotate: false),
+        try reader.decode(start: 0, duration: nil, audio: nil, video: AVAlignRunner.videoSpec,
                           onAudio: { _ in },
                           onFrame: { f in frames.append(GrayConversion.gray(bgr24: f.pixels, width: f.width, height: f.height)) })
         XCTAssertEqual(frames.count, 96)
@@ -32,6 +32,31 @@ final class DecodeGoldenTests: XCTestCase {
         XCTAssertEqual(frames.reduce(0) { $0 + $1.reduce(0) { $0 + Int($1) } }, Self.openCVGraySum)
         XCTAssertEqual(fnv1a(frames), Self.openCVGrayFNV1a)
 
+    }
+
+    /// Regression: OpenCV 5's VideoCapture applies the display matrix (CAP_PROP_ORIENTATION_AUTO
+    /// is 1), so the runner must autorotate. A copy of case.mp4 tagged `rotate=90` (made with
+    /// `ffmpeg -c copy -metadata:s:v:0 rotate=90`, skipped without the ffmpeg CLI) must give
+    /// OpenCV's rotated gray frames (digest from `gray_digest.py` on the same file, cv2 5.0.0).
+    func testRunnerFramesFollowTheDisplayMatrixLikeOpenCV5() throws {
+        let src = try Golden.url("case.mp4")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("avalign-rot-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let rotated = dir.appendingPathComponent("case_rot90.mp4")
+        let ffmpeg = Process()
+        ffmpeg.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        ffmpeg.arguments = ["ffmpeg", "-v", "error", "-nostdin", "-y", "-i", src.path, "-c", "copy",
+                            "-metadata:s:v:0", "rotate=90", rotated.path]
+        do { try ffmpeg.run() } catch { throw XCTSkip("ffmpeg CLI not available") }
+        ffmpeg.waitUntilExit()
+        guard ffmpeg.terminationStatus == 0 else { throw XCTSkip("ffmpeg could not tag the rotation") }
+        let reader = try MediaReader(path: rotated.path)
+        var frames: [[UInt8]] = []
+        try reader.decode(start: 0, duration: nil, audio: nil, video: AVAlignRunner.videoSpec, onAudio: { _ in },
+                          onFrame: { f in frames.append(GrayConversion.gray(bgr24: f.pixels, width: f.width, height: f.height)) })
+        XCTAssertEqual(frames.count, 96)
+        XCTAssertEqual(fnv1a(frames), 0xd2db_875c_e5b2_5878)
     }
 
     /// The runner's trajectory and video peaks against the reference's mp4 run (case.mp4

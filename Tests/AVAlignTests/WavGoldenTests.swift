@@ -37,5 +37,11 @@ final class WavGoldenTests: XCTestCase {
         for i in 0..<min(env.count, refEnv.count) { maxErr = max(maxErr, abs(Double(env[i]) - refEnv[i])) }
         print("16k envelope: \(env.count) frames (reference \(refEnv.count)), max abs error \(maxErr)")
         XCTAssertEqual(AVAlign.onsetFrames(envelope: env), try XCTUnwrap(ref["onset_frames"] as? [Int]))
+        // IoU of this input, with the reference's trajectory (ours is checked in ScoreGoldenTests).
+        let traj = try XCTUnwrap(ref["flow_trajectory"] as? [Double])
+        let result = AVAlign.score(envelope: env, trajectory: traj, fps: 24)
+        XCTAssertEqual(result.score, try XCTUnwrap(ref["iou"] as? Double))
+        let legacy = AVAlign.score(envelope: env, trajectory: traj, fps: 24, config: AVAlignConfig(legacyManyToOne: true))
+        XCTAssertEqual(legacy.score, try XCTUnwrap(ref["iou_old_many_to_one"] as? Double))
     }
 }

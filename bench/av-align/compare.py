@@ -30,6 +30,10 @@ for name in sorted(ref):
         continue
     rows += 1
     o, r = ours[name], ref[name]
+    if "error" in r:
+        rows -= 1
+        print(f"---  {name}: reference failed ({r['error']}), not compared")
+        continue
     if "error" in o:
         print(f"{name}: ours failed: {o['error']}")
         continue

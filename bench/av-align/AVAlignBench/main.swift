@@ -38,10 +38,11 @@ func json(_ value: Any) -> String {
 }
 
 let args = CommandLine.arguments
+FFmpegLog.setLevel(.error)   // swscale's per-frame warnings would flood stderr
 if args.count >= 5, args[1] == "synthetic", let w = Int(args[2]), let h = Int(args[3]), let n = Int(args[4]) {
     let frames = syntheticFrames(width: w, height: h, count: n)
     let t0 = now(), c0 = cpu()
-    let traj = AVAlign.videoTrajectory(grayFrames: frames, width: w, height: h)
+    let traj = try AVAlign.videoTrajectory(grayFrames: frames, width: w, height: h)
     let t1 = now(), c1 = cpu()
     log("flow: \(n) frames \(w)x\(h) in \(String(format: "%.3f", t1 - t0)) s "
         + "(\(String(format: "%.1f", (t1 - t0) / Double(n - 1) * 1000)) ms/pair), "
@@ -67,6 +68,12 @@ if args.count >= 5, args[1] == "synthetic", let w = Int(args[2]), let h = Int(ar
     }
     log(String(format: "ours: wall %.3f s (decode %.3f, flow %.3f, audio %.3f; decode overlaps flow)",
                now() - t0, sums.decode, sums.flow, sums.audio))
+} else if args.count == 5, args[1] == "graytraj", let w = Int(args[3]), let h = Int(args[4]) {
+    // Debug aid: the trajectory of raw 8-bit gray frames (frame-major, w*h bytes each).
+    let data = try Data(contentsOf: URL(fileURLWithPath: args[2]))
+    let n = data.count / (w * h)
+    let frames = (0..<n).map { [UInt8](data[($0 * w * h)..<(($0 + 1) * w * h)]) }
+    for (i, v) in try AVAlign.videoTrajectory(grayFrames: frames, width: w, height: h).enumerated() { print(i, v) }
 } else if args.count == 3, args[1] == "trajectory" {
     // Debug aid: the flow trajectory, one value per line.
     let (r, _) = try AVAlignRunner.run(path: args[2])
@@ -75,11 +82,13 @@ if args.count >= 5, args[1] == "synthetic", let w = Int(args[2]), let h = Int(ar
     // Debug aid: index, times and byte sum of every decoded gray frame.
     let reader = try MediaReader(path: args[2])
     try reader.decode(start: 0, duration: nil, audio: nil,
-                      video: VideoSpec(fps: nil, size: nil, fit: .pad, pixels: .bgr24, autorotate: false),
+                      video: AVAlignRunner.videoSpec,
                       onAudio: { _ in },
                       onFrame: { f in
                           let g = GrayConversion.gray(bgr24: f.pixels, width: f.width, height: f.height)
-                          print(f.index, f.time, f.sourceTime, g.reduce(0) { $0 + Int($1) })
+                          var weighted = 0
+                          for (i, v) in g.enumerated() { weighted &+= (i % 9973) * Int(v) }
+                          print(f.index, f.time, f.sourceTime, g.reduce(0) { $0 + Int($1) }, weighted, "\(f.width)x\(f.height)")
                       })
 } else {
     log("usage: AVAlignBench media FILE... | AVAlignBench synthetic W H N")
