@@ -70,6 +70,24 @@ final class FrameScaler {
         return (ImageOps.square(turned.0, width: turned.1, height: turned.2, side: side), side, side)
     }
 
+    /// Uses the frame's own YCbCr matrix and range, as the ffmpeg CLI's scale filter does by default
+    /// (`in_color_matrix=auto`, `in_range=auto`) and as OpenCV's FFmpeg backend does: a BT.709 stream
+    /// is converted with BT.709 coefficients, not swscale's BT.601 default. Untagged streams keep
+    /// the default. RGB sources are left alone.
+    private func applyColorspace(of frame: AVFrame, to ctx: OpaquePointer) {
+        guard frame.colorspace != AVCOL_SPC_UNSPECIFIED || frame.color_range != AVCOL_RANGE_UNSPECIFIED else { return }
+        var invTable: UnsafeMutablePointer<Int32>?
+        var table: UnsafeMutablePointer<Int32>?
+        var srcFull: Int32 = 0, dstFull: Int32 = 0, brightness: Int32 = 0, contrast: Int32 = 0, saturation: Int32 = 0
+        guard sws_getColorspaceDetails(ctx, &invTable, &srcFull, &table, &dstFull,
+                                       &brightness, &contrast, &saturation) >= 0 else { return }
+        let coefficients = frame.colorspace != AVCOL_SPC_UNSPECIFIED
+            ? sws_getCoefficients(Int32(frame.colorspace.rawValue)) : UnsafePointer(invTable)
+        if frame.color_range != AVCOL_RANGE_UNSPECIFIED { srcFull = frame.color_range == AVCOL_RANGE_JPEG ? 1 : 0 }
+        guard let coefficients, let table else { return }
+        _ = sws_setColorspaceDetails(ctx, coefficients, srcFull, table, dstFull, brightness, contrast, saturation)
+    }
+
     /// Runs sws_scale with a context made for `from` → `to` sizes over the frame's rows into an
     /// aligned picture and returns its top-left `keep` region, packed (empty if fewer rows came out).
     private func scale(_ frame: Frame, from: (Int, Int), to: (Int, Int), keep size: (Int, Int)) throws -> [UInt8] {
@@ -86,6 +104,7 @@ final class FrameScaler {
                              step: "setting up the scaler", kind: .unsupported)
         }
         sws = ctx
+        applyColorspace(of: src, to: ctx)
         let dst = try picture(width: outW, height: outH, format: dstFormat)
         let rows = try frame.withPlanes { srcData, srcLines in
             try dst.withPlanes { dstData, dstLines in

@@ -74,7 +74,7 @@ final class VideoWindow {
         let coded = (Int(decoder.context.pointee.coded_width), Int(decoder.context.pointee.coded_height))
         guard let rate else {
             let time = seconds(pts)
-            if time < start { return }
+            if start > 0 && time < start { return }  // from the beginning, keep frames stamped just before the container start
             if let end, time >= end { nativeDone = true; return }
             try emit(frame, serial: serial, index: emitted, time: time, source: time, coded: coded, onFrame)
             if let maxFrames = spec.maxFrames, emitted >= maxFrames { nativeDone = true }

@@ -75,7 +75,7 @@ struct AVAlignScorer: Sendable {
         let samples = try MonoResample.resample(tensors.audio, from: rate, to: OnsetEnvelope.sampleRate,
                                                 engine: .soxr, name: sample.key)
         let envelope = try OnsetEnvelope.envelope(samples22050: samples)
-        let trajectory = AVAlign.videoTrajectory(grayFrames: gray, width: s, height: s)
+        let trajectory = try AVAlign.videoTrajectory(grayFrames: gray, width: s, height: s)
         return AVAlign.score(envelope: envelope, trajectory: trajectory, fps: fps, config: config)
     }
 }
