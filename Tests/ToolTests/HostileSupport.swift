@@ -1,0 +1,42 @@
+import Foundation
+import XCTest
+@testable import MediaIO
+
+/// Helpers for the Hostile* tests: archive and tensor builders, and the "no crash" contract.
+enum Hostile {
+    /// The exit codes documented in man/mmdisco-av.1 (EXIT STATUS) for a run that was not signalled.
+    static let documentedStatuses: Set<Int32> = [0, 1, 2, 64]
+
+    /// A tar of `entries` as `TarWriter` writes it, with the end-of-archive blocks.
+    static func tar(_ entries: [(name: String, data: [UInt8])]) -> Data {
+        var out: [UInt8] = []
+        for entry in entries { TarWriter.encodeEntry(name: entry.name, data: entry.data, mtime: 0, into: &out) }
+        return Data(out + [UInt8](repeating: 0, count: 1024))
+    }
+
+    /// `.npy` bytes for a float32 array of `shape`, every element `value`.
+    static func float32(_ shape: [Int], _ value: Float = 0) throws -> [UInt8] {
+        let count = shape.reduce(1, *)
+        return NpyCoding.encode(try NpyArray(float32: [Float](repeating: value, count: count), shape: shape))
+    }
+
+    /// `.npy` bytes for a uint8 array of `shape`, every element `value`.
+    static func uint8(_ shape: [Int], _ value: UInt8 = 128) throws -> [UInt8] {
+        let count = shape.reduce(1, *)
+        return NpyCoding.encode(try NpyArray(uint8: [UInt8](repeating: value, count: count), shape: shape))
+    }
+
+    /// JSON bytes of `object`.
+    static func json(_ object: [String: Any]) throws -> [UInt8] {
+        Array(try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]))
+    }
+
+    /// Asserts the run ended by a documented exit (no trap, no signal) with no crash report on stderr.
+    static func assertNoCrash(_ r: Tool.Result, _ what: String, file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertTrue(documentedStatuses.contains(r.status),
+                      "\(what): exit \(r.status) is not a documented status\n\(r.stderr)", file: file, line: line)
+        for sign in ["Fatal error", "Program crashed", "AddressSanitizer", "Backtrac"] {
+            XCTAssertFalse(r.stderr.contains(sign), "\(what): stderr shows a crash\n\(r.stderr)", file: file, line: line)
+        }
+    }
+}
