@@ -26,4 +26,34 @@ final class HostileEncodeTests: XCTestCase {
         XCTAssertEqual(r.status, 1, r.stderr)
         XCTAssertTrue(r.stderr.contains("k: ") && r.stderr.contains("audio must be float32 [1, N] or [N]"), r.stderr)
     }
+
+    // Found by the hostile tests: a sidecar sample_rate over Int32.max trapped converting it for the AAC encoder.
+    func testRegressionSidecarSampleRateOverInt32IsAnErrorNotACrash() throws {
+        let r = try encode(Hostile.tar(try sample(json: ["fps": 10, "sample_rate": 3_000_000_000])))
+        Hostile.assertNoCrash(r, "sample_rate 3e9")
+        XCTAssertEqual(r.status, 1, r.stderr)
+        XCTAssertTrue(r.stderr.contains("k: ") && r.stderr.contains("sample_rate"), r.stderr)
+    }
+
+    // Found by the hostile tests: a sidecar fps of 1e300 trapped computing the keyframe interval of piped output.
+    func testRegressionSidecarFpsOf1e300IsAnErrorNotACrash() throws {
+        let r = try encode(Hostile.tar(try sample(json: ["fps": 1e300, "sample_rate": 16_000])))
+        Hostile.assertNoCrash(r, "fps 1e300")
+        XCTAssertEqual(r.status, 1, r.stderr)
+        XCTAssertTrue(r.stderr.contains("k: ") && r.stderr.contains("fps"), r.stderr)
+    }
+
+    // Found by the hostile tests: the same traps were reachable from the --fps and --sample-rate flags.
+    func testRegressionHugeFpsAndSampleRateFlagsAreUsageErrors() throws {
+        let dir = try Tool.temporaryDirectory(self)
+        let video = dir.appendingPathComponent("x.video.npy"), audio = dir.appendingPathComponent("x.audio.npy")
+        try Data(try Hostile.uint8([2, 3, 16, 16])).write(to: video)
+        try Data(try Hostile.float32([1, 1600])).write(to: audio)
+        for flags in [["--fps", "1e300"], ["--sample-rate", "3000000000"]] {
+            let r = try Tool.run(["encode"] + flags + [video.path, audio.path])
+            Hostile.assertNoCrash(r, "\(flags)")
+            XCTAssertEqual(r.status, 64, "\(flags): \(r.stderr)")
+            XCTAssertTrue(r.stderr.contains(flags[0]), r.stderr)
+        }
+    }
 }
