@@ -89,9 +89,10 @@ final class FormatInput {
     }
 }
 
-/// The size of a regular file, or nil when it cannot be read.
+/// The size of a regular file, or nil when it cannot be read or is not a regular file (a device
+/// such as /dev/zero reports size 0 but is not empty).
 private func fileSize(_ path: String) -> Int64? {
     var st = stat()
-    guard stat(path, &st) == 0 else { return nil }
+    guard stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return nil }
     return Int64(st.st_size)
 }
