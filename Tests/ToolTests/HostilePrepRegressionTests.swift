@@ -15,4 +15,33 @@ final class HostilePrepRegressionTests: XCTestCase {
         XCTAssertTrue(r.stderr.contains("line 1: failed: /dev/zero: "), r.stderr)
         XCTAssertFalse(r.stderr.contains("empty file"), r.stderr)
     }
+
+    // Found by the hostile corpus: open(2) of a FIFO with no writer blocked forever, out of
+    // --timeout's reach, so one such line hung the whole run.
+    func testRegressionFIFOWithoutWriterTimesOutInsteadOfHanging() throws {
+        let dir = try Tool.temporaryDirectory(self)
+        let fifo = dir.appendingPathComponent("no writer.mp4").path
+        XCTAssertEqual(mkfifo(fifo, 0o644), 0)
+        let list = dir.appendingPathComponent("l")
+        try "\(fifo)\n\(fixture)\n".write(to: list, atomically: true, encoding: .utf8)
+        let started = Date()
+        let (r, hung) = try Hostile.run(["prep", "--list", list.path, "--timeout", "2", "-o", dir.appendingPathComponent("o.tar").path],
+                                        killAfter: 30)
+        XCTAssertFalse(hung, "prep hung on a FIFO without a writer")
+        XCTAssertLessThan(Date().timeIntervalSince(started), 20)
+        XCTAssertEqual(r.status, 1, r.stderr)
+        XCTAssertTrue(r.stderr.contains("line 1: failed: \(fifo): timed out after 2.0 s"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("1 written"), r.stderr)
+    }
+
+    // The other side of the FIFO fix: a FIFO that is written is decoded like stdin.
+    func testFIFOWithAWriterIsDecoded() throws {
+        let dir = try Tool.temporaryDirectory(self)
+        let fifo = dir.appendingPathComponent("fifo.mp4").path
+        XCTAssertEqual(mkfifo(fifo, 0o644), 0)
+        let r = try Tool.shell("(cat '\(fixture)' > '\(fifo)' &) ; printf '%s\\n' '\(fifo)' | '\(Tool.binary.path)' prep --timeout 20 | tar t")
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(String(decoding: r.stdout, as: UTF8.self),
+                       "000000_w000.audio.npy\n000000_w000.json\n000000_w000.video.npy\n", r.stderr)
+    }
 }

@@ -1,6 +1,9 @@
 import Foundation
 import XCTest
 @testable import MediaIO
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Helpers for the Hostile* tests: archive and tensor builders, and the "no crash" contract.
 enum Hostile {
@@ -38,5 +41,31 @@ enum Hostile {
         for sign in ["Fatal error", "Program crashed", "AddressSanitizer", "Backtrac"] {
             XCTAssertFalse(r.stderr.contains(sign), "\(what): stderr shows a crash\n\(r.stderr)", file: file, line: line)
         }
+    }
+
+    /// Runs the tool with stdin from /dev/null, killing it (SIGKILL) if it is still running after
+    /// `seconds`; returns the result and whether it had to be killed.
+    static func run(_ arguments: [String], killAfter seconds: Double) throws -> (result: Tool.Result, hung: Bool) {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("hostile-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("out"), err = dir.appendingPathComponent("err")
+        FileManager.default.createFile(atPath: out.path, contents: nil)
+        FileManager.default.createFile(atPath: err.path, contents: nil)
+        let p = Process()
+        p.executableURL = Tool.binary
+        p.arguments = arguments
+        p.standardInput = FileHandle.nullDevice
+        p.standardOutput = try FileHandle(forWritingTo: out)
+        p.standardError = try FileHandle(forWritingTo: err)
+        try p.run()
+        let deadline = Date().addingTimeInterval(seconds)
+        while p.isRunning && Date() < deadline { usleep(20_000) }
+        let hung = p.isRunning
+        if hung { kill(p.processIdentifier, SIGKILL) }
+        p.waitUntilExit()
+        let result = Tool.Result(status: p.terminationStatus, stdout: try Data(contentsOf: out),
+                                 stderr: String(decoding: try Data(contentsOf: err), as: UTF8.self))
+        return (result, hung)
     }
 }
