@@ -8,14 +8,6 @@ import Glibc
 final class HostilePrepRegressionTests: XCTestCase {
     var fixture: String { Tool.packageRoot.appendingPathComponent("fixtures/sample-clip.mp4").path }
 
-    // Found by the hostile corpus: /dev/zero (size 0 in stat) was reported as "empty file (0 bytes)".
-    func testRegressionCharacterDeviceIsNotCalledAnEmptyFile() throws {
-        let r = try Tool.run(["prep", "--timeout", "20"], stdin: Data("/dev/zero\n".utf8))
-        XCTAssertEqual(r.status, 1, r.stderr)
-        XCTAssertTrue(r.stderr.contains("line 1: failed: /dev/zero: "), r.stderr)
-        XCTAssertFalse(r.stderr.contains("empty file"), r.stderr)
-    }
-
     // Found by the hostile corpus: open(2) of a FIFO with no writer blocked forever, out of
     // --timeout's reach, so one such line hung the whole run.
     func testRegressionFIFOWithoutWriterTimesOutInsteadOfHanging() throws {
@@ -43,5 +35,23 @@ final class HostilePrepRegressionTests: XCTestCase {
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertEqual(String(decoding: r.stdout, as: UTF8.self),
                        "000000_w000.audio.npy\n000000_w000.json\n000000_w000.video.npy\n", r.stderr)
+    }
+
+    // Found by the hostile corpus: /dev/zero (size 0 in stat) was reported as "empty file (0 bytes)".
+    func testRegressionCharacterDeviceIsNotCalledAnEmptyFile() throws {
+        let r = try Tool.run(["prep", "--timeout", "20"], stdin: Data("/dev/zero\n".utf8))
+        XCTAssertEqual(r.status, 1, r.stderr)
+        XCTAssertTrue(r.stderr.contains("line 1: failed: /dev/zero: "), r.stderr)
+        XCTAssertFalse(r.stderr.contains("empty file"), r.stderr)
+    }
+
+    // Found by the hostile corpus: a "-" line read the (already consumed) stdin and failed with
+    // "Invalid data", and a line starting with its TAB failed as ": No such file or directory".
+    func testRegressionDashAndEmptyPathLinesAreRefusedByName() throws {
+        let r = try Tool.run(["prep"], stdin: Data("-\n\tonly a caption\n\(fixture)\n".utf8))
+        XCTAssertEqual(r.status, 1, r.stderr)
+        XCTAssertTrue(r.stderr.contains("line 1: failed: -: a list line must name a file"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("line 2: failed: (empty path): a list line must name a file"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("1 written"), r.stderr)
     }
 }
