@@ -29,6 +29,14 @@ enum Hostile {
         return NpyCoding.encode(try NpyArray(uint8: [UInt8](repeating: value, count: count), shape: shape))
     }
 
+    /// A version 1.0 `.npy` file with the given header dictionary text, padded as numpy pads it.
+    static func rawNpy(header: String, data: [UInt8]) -> [UInt8] {
+        var text = Array(header.utf8)
+        let total = 10 + text.count + 1
+        text += [UInt8](repeating: UInt8(ascii: " "), count: (total + 63) / 64 * 64 - total) + [UInt8(ascii: "\n")]
+        return [0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(text.count & 0xff), UInt8(text.count >> 8)] + text + data
+    }
+
     /// JSON bytes of `object`.
     static func json(_ object: [String: Any]) throws -> [UInt8] {
         Array(try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]))
