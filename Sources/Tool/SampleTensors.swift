@@ -41,6 +41,10 @@ struct SampleTensors {
                 throw SampleError("\(name): audio must be float32 [1, N] or [N], found \(a.dtype.rawValue) \(a.shape)")
             }
             audio = try a.floats()
+            // The AAC encoder refuses NaN and infinities with a bare "Invalid argument": say which.
+            if let bad = audio.firstIndex(where: { !$0.isFinite }) {
+                throw SampleError("\(name): audio sample \(bad) is \(audio[bad]); the encoder needs finite values")
+            }
         } else {
             audio = []
         }

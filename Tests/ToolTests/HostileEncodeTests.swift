@@ -57,6 +57,20 @@ final class HostileEncodeTests: XCTestCase {
         }
     }
 
+    // Found by the hostile tests: NaN or infinite audio reached the AAC encoder, which refused it
+    // as "sending a frame to aac: Invalid argument", naming neither the cause nor the values.
+    func testRegressionNonFiniteAudioIsNamedNotAnFFmpegInvalidArgument() throws {
+        for value in [Float.infinity, -.infinity, .nan] {
+            var samples = [Float](repeating: 0.25, count: 1600)
+            samples[700] = value
+            let audio = NpyCoding.encode(try NpyArray(float32: samples, shape: [1, 1600]))
+            let r = try encode(Hostile.tar(try sample(audio: audio)))
+            Hostile.assertNoCrash(r, "audio \(value)")
+            XCTAssertEqual(r.status, 1, r.stderr)
+            XCTAssertTrue(r.stderr.contains("k: audio sample 700 is \(value)"), r.stderr)
+        }
+    }
+
     /// A tar header (ustar, valid checksum) for `name` declaring `size` bytes in GNU base-256.
     func base256Header(name: String, size: UInt64) -> [UInt8] {
         var h = TarWriter.header(name: Array(name.utf8), prefix: [], size: 0, mtime: 0, type: UInt8(ascii: "0"))
