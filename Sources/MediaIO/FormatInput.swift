@@ -16,6 +16,8 @@ final class FormatInput {
     /// Opens `path`, or the descriptor `fd` through a custom non-seekable `AVIOContext` when given,
     /// and reads stream info. `name` is used in errors.
     init(path: String, fd: Int32?, name: String, deadline: Deadline) throws {
+        FFmpegMessages.install()
+        FFmpegMessages.reset()
         // open(2) of a FIFO blocks until a writer appears, beyond any deadline's reach: open it
         // non-blocking and read it like stdin, through the deadline-aware descriptor reader.
         let fifo = fd == nil ? try FormatInput.openFIFO(path, name: name) : nil

@@ -75,7 +75,7 @@ struct HostileCorpus: Sendable {
         var flipped = clip
         for i in (clip.count / 2)..<(clip.count / 2 + 64) { flipped[i] ^= 0xFF }
         add("64 bytes flipped mid-file", try write("flipped.mp4", flipped), ["written", "skipped", "failed"], nil)
-        add("mp4 without its moov atom", try write("no-moov.mp4", Self.removingBox("moov", from: clip)), ["failed"], "Invalid data found")
+        add("mp4 without its moov atom", try write("no-moov.mp4", Self.removingBox("moov", from: clip)), ["failed"], "moov atom not found")
         add("HTML page named .mp4", try write("page.mp4", Data("<!doctype html><html><body>404 Not Found</body></html>\n".utf8)),
             ["failed"], "Invalid data found")
         add("audio only", path("audio-only.mp4"), ["skipped"], "no video stream")
@@ -84,7 +84,8 @@ struct HostileCorpus: Sendable {
         // FFmpeg itself refuses 30000x30000 (its image-size check); 16000x16000 it reports, and
         // prep's own limit refuses it before any frame is allocated (with --missing-audio silence:
         // by default the missing audio stream skips it first).
-        add("y4m header declaring 30000x30000", try write("huge-30000.y4m", Self.y4m(width: 30000, height: 30000)), ["failed"], nil)
+        add("y4m header declaring 30000x30000", try write("huge-30000.y4m", Self.y4m(width: 30000, height: 30000)),
+            ["failed"], "Picture size 30000x30000 is invalid")
         add("y4m header declaring 16000x16000", try write("huge-16000.y4m", Self.y4m(width: 16000, height: 16000)),
             ["skipped"], "no audio stream")
         add("10-hour stream (first window)", path("ten-hours.mkv"), ["written"], nil)

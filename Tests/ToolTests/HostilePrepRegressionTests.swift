@@ -54,4 +54,19 @@ final class HostilePrepRegressionTests: XCTestCase {
         XCTAssertTrue(r.stderr.contains("line 2: failed: (empty path): a list line must name a file"), r.stderr)
         XCTAssertTrue(r.stderr.contains("1 written"), r.stderr)
     }
+
+    // Found by the hostile corpus: FFmpeg's own explanation went only to its (quiet) log, so a
+    // y4m declaring 30000x30000 failed as "Device or resource busy" and an mp4 without its moov
+    // as a bare "Invalid data found when processing input".
+    func testRegressionFFmpegsOwnReasonIsGivenBesideItsErrorCode() throws {
+        let dir = try Tool.temporaryDirectory(self)
+        let y4m = dir.appendingPathComponent("huge.y4m"), mp4 = dir.appendingPathComponent("no moov.mp4")
+        try HostileCorpus.y4m(width: 30000, height: 30000).write(to: y4m)
+        try HostileCorpus.removingBox("moov", from: try Data(contentsOf: URL(fileURLWithPath: fixture))).write(to: mp4)
+        let r = try Tool.run(["prep"], stdin: Data("\(y4m.path)\n\(mp4.path)\n".utf8))
+        XCTAssertEqual(r.status, 1, r.stderr)
+        XCTAssertTrue(r.stderr.contains("line 1: failed: \(y4m.path): ") && r.stderr.contains(": Picture size 30000x30000 is invalid (opening input)"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("line 2: failed: \(mp4.path): Invalid data found when processing input: moov atom not found (opening input)"), r.stderr)
+        XCTAssertFalse(r.stderr.contains("[mov,mp4"), "FFmpeg's log itself stays quiet by default\n\(r.stderr)")
+    }
 }
