@@ -12,8 +12,8 @@ final class HostileSignalTests: XCTestCase {
         let list = dir.appendingPathComponent("l")
         try String(repeating: "\(fixture)\n", count: 400).write(to: list, atomically: true, encoding: .utf8)
         let err = dir.appendingPathComponent("e.txt")
-        FileManager.default.createFile(atPath: stdout.path, contents: nil)
-        FileManager.default.createFile(atPath: err.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: stdout.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
         let p = Process()
         p.executableURL = Tool.binary
         p.arguments = ["prep", "--list", list.path, "--jobs", "2"] + arguments
