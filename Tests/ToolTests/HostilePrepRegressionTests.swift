@@ -69,4 +69,27 @@ final class HostilePrepRegressionTests: XCTestCase {
         XCTAssertTrue(r.stderr.contains("line 2: failed: \(mp4.path): Invalid data found when processing input: moov atom not found (opening input)"), r.stderr)
         XCTAssertFalse(r.stderr.contains("[mov,mp4"), "FFmpeg's log itself stays quiet by default\n\(r.stderr)")
     }
+
+    // Found by the hostile corpus: a 4000x2 clip (8000 pixels a frame, far within --max-pixels)
+    // with --preset latent256 was scaled to 512000x256 before the centre crop: 1.6 GB and 98 s
+    // for one window. The scaled size now counts against --max-pixels.
+    func testRegressionThinFrameCroppedToASquareIsRefusedNotScaledToGigabytes() throws {
+        guard HostileCorpus.hasFFmpeg else { throw XCTSkip("the ffmpeg CLI is not installed") }
+        let dir = try Tool.temporaryDirectory(self)
+        let make = try Tool.shell("ffmpeg -nostdin -v error -f lavfi -i testsrc=s=4000x2:r=10:d=2 -f lavfi -i sine=r=16000:d=2 "
+            + "-c:v libx264 -preset ultrafast -pix_fmt yuv420p -c:a aac thin.mp4", cwd: dir)
+        XCTAssertEqual(make.status, 0, make.stderr)
+        let clip = dir.appendingPathComponent("thin.mp4").path
+        let timed = FileManager.default.isExecutableFile(atPath: "/usr/bin/time")
+        let r = try Tool.shell((timed ? "/usr/bin/time -f %M -o rss " : "")
+            + "'\(Tool.binary.path)' prep --preset latent256 --timeout 60 < <(printf '%s\\n' '\(clip)') > /dev/null", cwd: dir)
+        XCTAssertEqual(r.status, 1, r.stderr)
+        XCTAssertTrue(r.stderr.contains("\(clip): a 4000x2 frame fitted (crop) to 256x256 is first scaled to 512000x256, over the limit of 40000000 pixels"), r.stderr)
+        if timed, let kb = Int(try String(contentsOf: dir.appendingPathComponent("rss"), encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)) {
+            XCTAssertLessThan(kb, 512 << 10, "peak RSS \(kb) KiB")
+        }
+        let padded = try Tool.run(["prep"], stdin: Data("\(clip)\n".utf8))
+        XCTAssertEqual(padded.status, 0, "padding to 64x64 scales down, within the limit\n\(padded.stderr)")
+    }
 }
