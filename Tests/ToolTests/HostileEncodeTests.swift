@@ -71,6 +71,18 @@ final class HostileEncodeTests: XCTestCase {
         }
     }
 
+    // Found by the hostile tests: when the output file could not be opened, EncodeMuxer freed its
+    // format context and threw from a fully initialised init, so deinit freed it again: SIGSEGV.
+    func testRegressionUnopenableOutputIsAnErrorNotADoubleFree() throws {
+        let dir = try Tool.temporaryDirectory(self)
+        let tar = Hostile.tar(try sample())
+        for arguments in [["--out-dir", "\(dir.path)/no/such/dir"], ["-o", "\(dir.path)/no/such/dir/x.mp4"]] {
+            let r = try encode(tar, arguments)
+            Hostile.assertNoCrash(r, "\(arguments)")
+            XCTAssertTrue(r.stderr.contains("no/such/dir") && r.stderr.contains("No such file or directory"), r.stderr)
+        }
+    }
+
     /// A tar header (ustar, valid checksum) for `name` declaring `size` bytes in GNU base-256.
     func base256Header(name: String, size: UInt64) -> [UInt8] {
         var h = TarWriter.header(name: Array(name.utf8), prefix: [], size: 0, mtime: 0, type: UInt8(ascii: "0"))
