@@ -92,4 +92,32 @@ final class HostilePrepRegressionTests: XCTestCase {
         let padded = try Tool.run(["prep"], stdin: Data("\(clip)\n".utf8))
         XCTAssertEqual(padded.status, 0, "padding to 64x64 scales down, within the limit\n\(padded.stderr)")
     }
+
+    // Found by the hostile corpus: prep read its whole list into memory without a bound and
+    // without looking at signals: `prep --list /dev/zero` grew to 17 GB, ignored SIGTERM, and
+    // aborted on a failed 34 GB allocation.
+    func testRegressionEndlessListIsRefusedWithBoundedMemory() throws {
+        let dir = try Tool.temporaryDirectory(self)
+        let timed = FileManager.default.isExecutableFile(atPath: "/usr/bin/time")
+        let r = try Tool.shell((timed ? "/usr/bin/time -f %M -o rss " : "")
+            + "'\(Tool.binary.path)' prep --list /dev/zero > out.tar", cwd: dir)
+        Hostile.assertNoCrash(r, "list /dev/zero")
+        XCTAssertEqual(r.status, 2, r.stderr)
+        XCTAssertTrue(r.stderr.contains("/dev/zero: the list is larger than 256 MiB"), r.stderr)
+        if timed, let kb = Int(try String(contentsOf: dir.appendingPathComponent("rss"), encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)) {
+            XCTAssertLessThan(kb, 1 << 20, "peak RSS \(kb) KiB")
+        }
+    }
+
+    // The same: SIGTERM while an endless list is being read ends the run with 143 and a message.
+    func testRegressionSIGTERMWhileReadingTheListEndsTheRun() throws {
+        let dir = try Tool.temporaryDirectory(self)
+        let r = try Tool.shell("(while head -c 262144 /dev/zero; do sleep 0.05; done) | '\(Tool.binary.path)' prep -o o.tar & "
+            + "pid=$!; sleep 1.5; kill -TERM $pid; (sleep 30; kill -KILL $pid) > /dev/null 2>&1 & killer=$!; "
+            + "wait $pid; status=$?; kill $killer 2> /dev/null; echo \"status $status\"", cwd: dir)
+        XCTAssertEqual(String(decoding: r.stdout, as: UTF8.self), "status 143\n", r.stderr)
+        XCTAssertTrue(r.stderr.contains("interrupted by signal 15 while reading the list"), r.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("o.tar").path))
+    }
 }
