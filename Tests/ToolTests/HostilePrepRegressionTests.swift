@@ -113,11 +113,30 @@ final class HostilePrepRegressionTests: XCTestCase {
     // The same: SIGTERM while an endless list is being read ends the run with 143 and a message.
     func testRegressionSIGTERMWhileReadingTheListEndsTheRun() throws {
         let dir = try Tool.temporaryDirectory(self)
-        let r = try Tool.shell("(while head -c 262144 /dev/zero; do sleep 0.05; done) | '\(Tool.binary.path)' prep -o o.tar & "
-            + "pid=$!; sleep 1.5; kill -TERM $pid; (sleep 30; kill -KILL $pid) > /dev/null 2>&1 & killer=$!; "
-            + "wait $pid; status=$?; kill $killer 2> /dev/null; echo \"status $status\"", cwd: dir)
-        XCTAssertEqual(String(decoding: r.stdout, as: UTF8.self), "status 143\n", r.stderr)
-        XCTAssertTrue(r.stderr.contains("interrupted by signal 15 while reading the list"), r.stderr)
+        let fifo = dir.appendingPathComponent("endless.list").path
+        XCTAssertEqual(mkfifo(fifo, 0o644), 0)
+        let producer = Process()
+        producer.executableURL = URL(fileURLWithPath: "/bin/bash")
+        producer.arguments = ["-c", "while head -c 262144 /dev/zero; do sleep 0.05; done > '\(fifo)'"]
+        try producer.run()
+        defer { if producer.isRunning { producer.terminate() } }
+        let p = Process()
+        p.executableURL = Tool.binary
+        p.arguments = ["prep", "--list", fifo, "-o", dir.appendingPathComponent("o.tar").path]
+        let err = dir.appendingPathComponent("err")
+        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
+        p.standardError = try FileHandle(forWritingTo: err)
+        try p.run()
+        usleep(1_500_000)
+        p.terminate()
+        let deadline = Date().addingTimeInterval(30)
+        while p.isRunning && Date() < deadline { usleep(20_000) }
+        if p.isRunning { kill(p.processIdentifier, SIGKILL) }
+        p.waitUntilExit()
+        let message = try String(contentsOf: err, encoding: .utf8)
+        XCTAssertEqual(p.terminationReason, .exit, message)
+        XCTAssertEqual(p.terminationStatus, 143, message)
+        XCTAssertTrue(message.contains("interrupted by signal 15 while reading the list"), message)
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("o.tar").path))
     }
 }
