@@ -20,7 +20,7 @@ final class HostilePrepTests: XCTestCase {
     }
 
     /// Per-input budget: the FIFO item waits this long; real clips decode in a fraction of it.
-    let timeout = "5"
+    let timeout = "3"
 
     /// All samples of a tar, checking that each is whole and the archive ends cleanly.
     func samples(_ data: Data, file: StaticString = #filePath, line: UInt = #line) throws -> [WebDatasetSample] {
@@ -123,9 +123,15 @@ final class HostilePrepTests: XCTestCase {
     /// archive, and never a trap. Prints the outcome table.
     func testEachItemAloneExitsAsDocumented() throws {
         let corpus = try Self.shared.get()
+        // Three runs at a time: most of each run is process start-up, and the FIFO item waits.
+        let results = Results(count: corpus.items.count)
+        let timeout = self.timeout
+        DispatchQueue.concurrentPerform(iterations: corpus.items.count) { i in
+            results.set(i, Result { try Tool.run(["prep", "--timeout", timeout], stdin: Data("\(corpus.items[i].line)\n".utf8)) })
+        }
         var table = ["| input | outcome | exit |", "|---|---|---|"]
-        for item in corpus.items {
-            let r = try Tool.run(["prep", "--timeout", timeout], stdin: Data("\(item.line)\n".utf8))
+        for (item, result) in zip(corpus.items, results.values) {
+            let r = try XCTUnwrap(result).get()
             Hostile.assertNoCrash(r, item.kind)
             let written = r.stderr.contains("1 written")
             XCTAssertEqual(r.status, written ? 0 : 1, "\(item.kind)\n\(r.stderr)")
@@ -173,5 +179,25 @@ final class HostilePrepTests: XCTestCase {
             XCTAssertFalse(FileManager.default.fileExists(atPath: out), "\(kind): nothing at -o")
         }
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path), [], "no temporary left behind")
+    }
+}
+
+/// Results filled in from several threads.
+private final class Results: @unchecked Sendable {
+    private let lock = NSLock()
+    private var storage: [Result<Tool.Result, Error>?]
+
+    init(count: Int) { storage = Array(repeating: nil, count: count) }
+
+    func set(_ i: Int, _ value: Result<Tool.Result, Error>) {
+        lock.lock()
+        storage[i] = value
+        lock.unlock()
+    }
+
+    var values: [Result<Tool.Result, Error>?] {
+        lock.lock()
+        defer { lock.unlock() }
+        return storage
     }
 }
