@@ -26,20 +26,33 @@ let package = Package(
 
         .target(name: "MediaIO",
                 dependencies: ["CAVFormat", "CAVCodec", "CAVUtil", "CSWScale", "CSWResample"]),
-        .target(name: "Tensor", dependencies: ["COpenBLAS"]),
-        .target(name: "AVAlign", dependencies: ["MediaIO", "CAVUtil"]),
+        .target(name: "Tensor", dependencies: ["COpenBLAS"],
+                // AVX2/FMA code for the elementwise kernels (haswell: AVX2 + FMA, any x86-64 CPU since 2015);
+                // optimised in debug builds too, so tests that train small networks stay fast.
+                swiftSettings: [.unsafeFlags(["-Ounchecked", "-target-cpu", "haswell"], .when(configuration: .release)),
+                                .unsafeFlags(["-O"], .when(configuration: .debug))]),
+        // Optimised in debug builds too: the tests run optical flow on real frames.
+        .target(name: "AVAlign", dependencies: ["MediaIO", "CAVUtil", "CAVFormat"],
+                swiftSettings: [.unsafeFlags(["-O"])]),
         .target(name: "Guidance", dependencies: ["Tensor"]),
+        .target(name: "Synth"),
         .executableTarget(
             name: "Tool",
             dependencies: [
-                "MediaIO", "AVAlign", "Guidance", "Tensor",
+                "MediaIO", "AVAlign", "Guidance", "Tensor", "Synth",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
+
+        // Benchmark drivers (not products).
+        .executableTarget(name: "AVAlignBench", dependencies: ["AVAlign", "MediaIO"],
+                          path: "bench/av-align/AVAlignBench"),
+        .executableTarget(name: "TensorBench", dependencies: ["Tensor", "COpenBLAS"], path: "bench/tensor/Sources/TensorBench"),
 
         .testTarget(name: "MediaIOTests", dependencies: ["MediaIO"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
         .testTarget(name: "AVAlignTests", dependencies: ["AVAlign", "MediaIO"]),
         .testTarget(name: "GuidanceTests", dependencies: ["Guidance"]),
+        .testTarget(name: "SynthTests", dependencies: ["Synth", "MediaIO"]),
         .testTarget(name: "ToolTests", dependencies: ["Tool"]),
     ],
     swiftLanguageModes: [.v6]

@@ -20,3 +20,17 @@ static inline int swift_AVERROR(int e) { return AVERROR(e); }
 static inline int64_t swift_AV_NOPTS_VALUE(void) { return AV_NOPTS_VALUE; }
 /// AV_TIME_BASE as a function.
 static inline int swift_AV_TIME_BASE(void) { return AV_TIME_BASE; }
+
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+/// AVAlign: keep glibc from mmap-ing (and later unmapping) blocks below `bytes`, so large
+/// per-frame buffers are reused instead of page-faulted and zeroed anew. No-op off glibc.
+static inline void swift_avalign_keep_large_blocks(int bytes) {
+#if defined(__GLIBC__)
+    mallopt(M_MMAP_THRESHOLD, bytes);
+    mallopt(M_TRIM_THRESHOLD, 2 * bytes);
+#else
+    (void)bytes;
+#endif
+}

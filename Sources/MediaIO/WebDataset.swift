@@ -4,6 +4,12 @@ public struct WebDatasetSample: Sendable {
     public var key: String
     /// File contents by extension (everything after the key's dot).
     public var files: [String: [UInt8]]
+
+    /// A sample from its key and files.
+    public init(key: String, files: [String: [UInt8]]) {
+        self.key = key
+        self.files = files
+    }
 }
 
 /// WebDataset naming: a sample's files are adjacent and named `KEY.EXT`, with no dot in KEY.

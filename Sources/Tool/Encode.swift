@@ -1,3 +1,4 @@
+import AVAlign
 import ArgumentParser
 import Foundation
 import MediaIO
@@ -35,6 +36,12 @@ struct Encode: ParsableCommand {
     @Option(help: ArgumentHelp("Upscale frames to SIZE x SIZE for viewing (bicubic). Default: as stored.", valueName: "SIZE"))
     var size: Int?
 
+    @Option(help: ArgumentHelp("Instead of MP4, draw the samples as a PNG contact sheet: frames in a row, the waveform beneath, AV-Align's onsets (red, green when matched) and flow peaks (blue outlines).", valueName: "FILE.png"))
+    var sheet: String?
+
+    @Option(name: .customLong("sheet-rows"), help: ArgumentHelp("At most this many samples on the sheet (default 16).", valueName: "N"))
+    var sheetRows: Int = 16
+
     @Option(help: ArgumentHelp("H.264 constant rate factor: 0 is lossless, 18 visually lossless, 51 worst.", valueName: "CRF"))
     var crf: Int = 18
 
@@ -53,13 +60,16 @@ struct Encode: ParsableCommand {
             throw ValidationError("--sample-rate must be at most \(SampleSidecar.maxSampleRate), got \(sampleRate)")
         }
         if outDir != nil && output != nil { throw ValidationError("--out-dir and --output cannot be used together") }
-        if outDir == nil && output == nil && isatty(1) == 1 {
+        if sheet != nil && (outDir != nil || output != nil) { throw ValidationError("--sheet writes a PNG instead of MP4s: drop --out-dir/--output") }
+        guard (1...256).contains(sheetRows) else { throw ValidationError("--sheet-rows must be in 1...256") }
+        if sheet == nil && outDir == nil && output == nil && isatty(1) == 1 {
             throw ValidationError("refusing to write an MP4 to a terminal: redirect stdout, or use -o FILE or --out-dir DIR")
         }
     }
 
     func run() throws {
         Interrupt.install()
+        var sheetRows_: [ContactSheet.Row] = []
         var encoded = 0, failed = 0, remaining = 0
         do {
             let npys = files.filter { $0.hasSuffix(".npy") }
@@ -69,10 +79,11 @@ struct Encode: ParsableCommand {
                 }
                 let video = npys.first { !$0.hasSuffix("audio.npy") } ?? npys[0]
                 let audio = npys.first { $0 != video }
-                let tensors = try SampleTensors(audioNpy: try audio.map(readAll), videoNpy: try readAll(video), name: video)
                 let name = URL(fileURLWithPath: video).lastPathComponent
                 let key = WebDatasetNaming.split(name)?.key ?? name
-                try encodeSample(key: key, tensors, fps: fps, sampleRate: sampleRate)
+                var files = ["video.npy": try readAll(video)]
+                if let audio { files["audio.npy"] = try readAll(audio) }
+                try encode(WebDatasetSample(key: key, files: files), sheetRows: &sheetRows_)
                 encoded = 1
             } else {
                 guard files.count <= 1 else { throw ValidationError("give at most one tar file") }
@@ -81,9 +92,10 @@ struct Encode: ParsableCommand {
                 while let sample = try reader.next() {
                     if Interrupt.received != nil { break }
                     if let key, sample.key != key { continue }
-                    if outDir == nil && encoded + failed > 0 { remaining += 1; continue }
+                    if sheet != nil && encoded + failed >= sheetRows { remaining += 1; continue }
+                    if sheet == nil && outDir == nil && encoded + failed > 0 { remaining += 1; continue }
                     do {
-                        try encode(sample)
+                        try encode(sample, sheetRows: &sheetRows_)
                         encoded += 1
                     } catch let error as OutputError where error == .brokenPipe {
                         throw error
@@ -103,7 +115,22 @@ struct Encode: ParsableCommand {
             log("encode", "\(error)")
             throw ExitCode(ExitStatus.fatal)
         }
-        if remaining > 0 { log("encode", "encoded the first sample; \(remaining) more in the input (use --key or --out-dir)") }
+        if let sheet, !sheetRows_.isEmpty {
+            do {
+                let image = ContactSheet().render(sheetRows_)
+                let png = try PNGWriter.encode(rgb: image.rgb, width: image.width, height: image.height)
+                let file = try AtomicFile(path: sheet)
+                try file.sink.write(png)
+                try file.commit()
+            } catch {
+                log("encode", "\(sheet): \(error)")
+                throw ExitCode(ExitStatus.fatal)
+            }
+        }
+        if remaining > 0 {
+            log("encode", sheet != nil ? "drew the first \(sheetRows) samples; \(remaining) more in the input (--sheet-rows)"
+                : "encoded the first sample; \(remaining) more in the input (use --key or --out-dir)")
+        }
         if encoded + failed == 0 {
             log("encode", key.map { "no sample with key \($0) in the input" } ?? "no samples in the input")
             throw ExitCode(ExitStatus.partial)
@@ -111,13 +138,19 @@ struct Encode: ParsableCommand {
         if failed > 0 { throw ExitCode(ExitStatus.partial) }
     }
 
-    private func encode(_ sample: WebDatasetSample) throws {
+    private func encode(_ sample: WebDatasetSample, sheetRows sheetRows_: inout [ContactSheet.Row]) throws {
         guard let video = sample.files["video.npy"] else {
             throw SampleError("no video.npy in the sample")
         }
         let sidecar = try sample.files["json"].map { try SampleSidecar(json: $0) }
         let sampleFps = sidecar?.fps ?? fps, rate = sidecar?.sampleRate ?? sampleRate
         let tensors = try SampleTensors(audioNpy: sample.files["audio.npy"], videoNpy: video, name: sample.key)
+        if sheet != nil {
+            let result = tensors.audio.isEmpty ? nil
+                : try? AVAlignScorer(config: AVAlignConfig(), limits: DecodeLimits(), audioPath: nil).score(.sample(sample))
+            sheetRows_.append(ContactSheet.Row(tensors: tensors, fps: sampleFps, sampleRate: rate, result: result))
+            return
+        }
         try encodeSample(key: sample.key, tensors, fps: sampleFps, sampleRate: rate)
     }
 

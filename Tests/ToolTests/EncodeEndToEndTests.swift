@@ -66,3 +66,19 @@ final class EncodeEndToEndTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path), [], "no partial MP4 left behind")
     }
 }
+
+/// `encode --sheet` draws a PNG contact sheet that ffprobe reads at the expected size.
+final class ContactSheetEndToEndTests: XCTestCase {
+    func testSheetOfSynthSamplesIsAPNG() throws {
+        let dir = try Tool.temporaryDirectory(self)
+        let png = dir.appendingPathComponent("s.png").path
+        let bin = Tool.binary.path
+        let r = try Tool.shell("'\(bin)' synth --count 3 --seed 5 -q | '\(bin)' encode --sheet '\(png)' --sheet-rows 2; echo status=$?")
+        XCTAssertTrue(String(decoding: r.stdout, as: UTF8.self).contains("status=0"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("drew the first 2 samples; 1 more"), r.stderr)
+        let probe = try Tool.shell("ffprobe -v error -show_entries stream=codec_name,width,height -of csv=p=0 '\(png)'")
+        // 16 frames of 64 px enlarged twice; 2 rows of 128 px frames + 96 px waveform + 10 px gap.
+        XCTAssertEqual(String(decoding: probe.stdout, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines),
+                       "png,2048,468")
+    }
+}

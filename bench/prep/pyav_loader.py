@@ -23,7 +23,6 @@ def audio_of(path):
         out = []
         n = 0
         for frame in c.decode(s):
-            frame.layout = frame.layout  # keep layout
             # first channel: take channel 0 of a planar float copy before resampling
             arr = frame.to_ndarray()
             if arr.ndim == 2 and arr.shape[0] > 1 and frame.format.is_planar:

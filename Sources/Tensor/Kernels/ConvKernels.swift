@@ -1,0 +1,276 @@
+/// Geometry of a convolution over 1 to 3 spatial axes (cross-correlation, as in PyTorch).
+///
+/// Output extent per axis: `o = (i + 2 p - d (k - 1) - 1) / s + 1`.
+public struct ConvGeometry: Hashable, Sendable {
+    /// Kernel extent per spatial axis.
+    public let kernel: [Int]
+    /// Stride per spatial axis.
+    public let stride: [Int]
+    /// Zero padding on both sides, per spatial axis.
+    public let padding: [Int]
+    /// Dilation per spatial axis.
+    public let dilation: [Int]
+
+    /// A geometry; omitted stride and dilation are 1, omitted padding is 0.
+    public init(kernel: [Int], stride: [Int]? = nil, padding: [Int]? = nil, dilation: [Int]? = nil) {
+        precondition((1...3).contains(kernel.count), "ConvGeometry: 1 to 3 spatial axes")
+        self.kernel = kernel
+        self.stride = stride ?? kernel.map { _ in 1 }
+        self.padding = padding ?? kernel.map { _ in 0 }
+        self.dilation = dilation ?? kernel.map { _ in 1 }
+        precondition(self.stride.count == kernel.count && self.padding.count == kernel.count
+                     && self.dilation.count == kernel.count, "ConvGeometry: per-axis lists differ in length")
+    }
+
+    /// Number of spatial axes.
+    public var spatialRank: Int { kernel.count }
+
+    /// Output spatial extents for the given input extents.
+    public func outputSize(_ input: [Int]) -> [Int] {
+        (0..<spatialRank).map { i in
+            (input[i] + 2 * padding[i] - dilation[i] * (kernel[i] - 1) - 1) / stride[i] + 1
+        }
+    }
+
+    /// Whether the conv is a plain matrix product per sample (1x1 kernel, stride 1, no padding).
+    var isPointwise: Bool {
+        kernel.allSatisfy { $0 == 1 } && stride.allSatisfy { $0 == 1 } && padding.allSatisfy { $0 == 0 }
+    }
+}
+
+/// A convolution's sizes flattened to exactly three spatial axes (D, H, W).
+struct ConvPlan {
+    let batch: Int, cin: Int, cout: Int
+    let i: [Int], o: [Int], k: [Int], s: [Int], p: [Int], d: [Int]
+    let pointwise: Bool
+
+    init(_ g: ConvGeometry, batch: Int, cin: Int, cout: Int, input: [Int]) {
+        let pad = 3 - g.spatialRank
+        func three(_ v: [Int], _ fill: Int) -> [Int] { [Int](repeating: fill, count: pad) + v }
+        self.batch = batch
+        self.cin = cin
+        self.cout = cout
+        i = three(input, 1)
+        o = three(g.outputSize(input), 1)
+        k = three(g.kernel, 1)
+        s = three(g.stride, 1)
+        p = three(g.padding, 0)
+        d = three(g.dilation, 1)
+        pointwise = g.isPointwise
+        precondition(o.allSatisfy { $0 > 0 }, "conv: input \(input) too small for kernel \(g.kernel)")
+    }
+
+    var inCount: Int { i[0] * i[1] * i[2] }
+    var outCount: Int { o[0] * o[1] * o[2] }
+    var kernelCount: Int { k[0] * k[1] * k[2] }
+    /// Rows of the column matrix: one per (input channel, kernel offset).
+    var colRows: Int { cin * kernelCount }
+    /// Output rows (od, oh) per im2col chunk, keeping the column buffer near 4 MB.
+    var rowsPerChunk: Int { max(1, min(o[0] * o[1], (1 << 20) / max(1, colRows * o[2]))) }
+}
+
+/// Writes columns for output rows `r0..<r1` (row = od * oH + oh): `cols[q, (r - r0) * oW + ow]`
+/// with `q = ((c * kD + kd) * kH + kh) * kW + kw` (PyTorch weight order).
+func im2col(_ x: UnsafePointer<Float>, _ pl: ConvPlan, _ r0: Int, _ r1: Int, _ cols: UnsafeMutablePointer<Float>,
+            parallel: Bool) {
+    let ncol = (r1 - r0) * pl.o[2]
+    parallelRanges(pl.cin, grain: parallel ? max(1, (1 << 16) / max(1, pl.kernelCount * ncol)) : pl.cin + 1) { cr in
+        for c in cr {
+            forEachOffset(pl) { q, kd, kh, kw in
+                let row = cols + (c * pl.kernelCount + q) * ncol
+                let offW = kw * pl.d[2] - pl.p[2]
+                let (lo, hi) = validRange(offW, pl.s[2], pl.i[2], pl.o[2])
+                for r in r0..<r1 {
+                    let od = r / pl.o[1], oh = r - od * pl.o[1]
+                    let id = od * pl.s[0] - pl.p[0] + kd * pl.d[0]
+                    let ih = oh * pl.s[1] - pl.p[1] + kh * pl.d[1]
+                    let dst = row + (r - r0) * pl.o[2]
+                    if id < 0 || id >= pl.i[0] || ih < 0 || ih >= pl.i[1] || lo >= hi {
+                        dst.update(repeating: 0, count: pl.o[2])
+                        continue
+                    }
+                    let src = x + ((c * pl.i[0] + id) * pl.i[1] + ih) * pl.i[2] + offW
+                    if lo > 0 { dst.update(repeating: 0, count: lo) }
+                    if pl.s[2] == 1 {
+                        (dst + lo).update(from: src + lo, count: hi - lo)
+                    } else {
+                        let sw = pl.s[2]
+                        for ow in lo..<hi { dst[ow] = src[ow * sw] }
+                    }
+                    if hi < pl.o[2] { (dst + hi).update(repeating: 0, count: pl.o[2] - hi) }
+                }
+            }
+        }
+    }
+}
+
+/// Adds columns for output rows `r0..<r1` back into the input layout (the adjoint of `im2col`).
+func col2imAdd(_ cols: UnsafePointer<Float>, _ pl: ConvPlan, _ r0: Int, _ r1: Int, _ x: UnsafeMutablePointer<Float>,
+               parallel: Bool) {
+    let ncol = (r1 - r0) * pl.o[2]
+    parallelRanges(pl.cin, grain: parallel ? max(1, (1 << 16) / max(1, pl.kernelCount * ncol)) : pl.cin + 1) { cr in
+        for c in cr {
+            forEachOffset(pl) { q, kd, kh, kw in
+                let row = cols + (c * pl.kernelCount + q) * ncol
+                let offW = kw * pl.d[2] - pl.p[2]
+                let (lo, hi) = validRange(offW, pl.s[2], pl.i[2], pl.o[2])
+                if lo >= hi { return }
+                for r in r0..<r1 {
+                    let od = r / pl.o[1], oh = r - od * pl.o[1]
+                    let id = od * pl.s[0] - pl.p[0] + kd * pl.d[0]
+                    let ih = oh * pl.s[1] - pl.p[1] + kh * pl.d[1]
+                    if id < 0 || id >= pl.i[0] || ih < 0 || ih >= pl.i[1] { continue }
+                    let src = row + (r - r0) * pl.o[2]
+                    let dst = x + ((c * pl.i[0] + id) * pl.i[1] + ih) * pl.i[2] + offW
+                    let sw = pl.s[2]
+                    for ow in lo..<hi { dst[ow * sw] += src[ow] }
+                }
+            }
+        }
+    }
+}
+
+/// Calls `body(q, kd, kh, kw)` for every kernel offset in weight order.
+@inline(__always)
+private func forEachOffset(_ pl: ConvPlan, _ body: (Int, Int, Int, Int) -> Void) {
+    var q = 0
+    for kd in 0..<pl.k[0] { for kh in 0..<pl.k[1] { for kw in 0..<pl.k[2] {
+        body(q, kd, kh, kw)
+        q += 1
+    } } }
+}
+
+/// Output positions `lo..<hi` along W whose input index `ow * s + off` lies in `0..<n`.
+@inline(__always)
+private func validRange(_ off: Int, _ s: Int, _ n: Int, _ o: Int) -> (Int, Int) {
+    let lo = off >= 0 ? 0 : (-off + s - 1) / s
+    let last = n - 1 - off
+    let hi = last < 0 ? 0 : Swift.min(o, last / s + 1)
+    return (Swift.min(lo, o), hi)
+}
+
+/// Splits samples `0..<batch` over the cores: `body(samples, solo)` runs once per worker with a
+/// contiguous range; `solo` is true when one worker has all samples, so the work inside may split itself.
+func forEachSampleRange(_ batch: Int, _ body: (Range<Int>, Bool) -> Void) {
+    let parts = min(TensorEngine.threads, batch)
+    if parts < 2 {
+        body(0..<batch, true)
+        return
+    }
+    parallelRanges(parts, grain: 1) { pr in
+        for p in pr { body((p * batch / parts)..<((p + 1) * batch / parts), false) }
+    }
+}
+
+/// Calls `body(r0, r1)` for each chunk of output rows (see `ConvPlan.rowsPerChunk`).
+@inline(__always)
+func forEachChunk(_ pl: ConvPlan, _ body: (Int, Int) -> Void) {
+    let rows = pl.rowsPerChunk, total = pl.o[0] * pl.o[1]
+    var r0 = 0
+    while r0 < total {
+        let r1 = min(r0 + rows, total)
+        body(r0, r1)
+        r0 = r1
+    }
+}
+
+/// y = conv(x, w): x `[B, Ci, in...]`, w `[Co, Ci, k...]` -> `[B, Co, out...]`.
+///
+/// Per sample: y_b = W · im2col(x_b), by chunks of output rows; samples split over the cores.
+func convForwardKernel(_ x: Tensor, _ w: Tensor, _ g: ConvGeometry) -> (Storage, [Int]) {
+    let sp = g.spatialRank
+    precondition(x.rank == sp + 2 && w.rank == sp + 2 && x.shape[1] == w.shape[1]
+                 && Array(w.shape.suffix(sp)) == g.kernel, "conv: input \(x.shape) weight \(w.shape) kernel \(g.kernel)")
+    let pl = ConvPlan(g, batch: x.shape[0], cin: x.shape[1], cout: w.shape[0], input: Array(x.shape.suffix(sp)))
+    let y = Storage(count: pl.batch * pl.cout * pl.outCount)
+    let l = pl.outCount, li = pl.inCount, kc = pl.colRows
+    let px = x.storage.pointer, pw = w.storage.pointer, py = y.pointer
+    forEachSampleRange(pl.batch) { samples, solo in
+        let gemm = solo ? sgemmParallel : sgemm
+        if pl.pointwise {
+            for b in samples {
+                gemm(false, false, pl.cout, l, pl.cin, 1, pw, pl.cin, px + b * pl.cin * li, l, 0, py + b * pl.cout * l, l)
+            }
+            return
+        }
+        let cols = Storage(count: kc * pl.rowsPerChunk * pl.o[2])
+        for b in samples {
+            forEachChunk(pl) { r0, r1 in
+                let ncol = (r1 - r0) * pl.o[2]
+                im2col(px + b * pl.cin * li, pl, r0, r1, cols.pointer, parallel: solo)
+                gemm(false, false, pl.cout, ncol, kc, 1, pw, kc, cols.pointer, ncol, 0, py + b * pl.cout * l + r0 * pl.o[2], l)
+            }
+        }
+    }
+    return (y, [pl.batch, pl.cout] + Array(pl.o.suffix(sp)))
+}
+
+/// dx = conv_transpose(g, w): the adjoint of `conv(., w)` applied to g `[B, Co, out...]` -> `[B, Ci, in...]`.
+///
+/// Per sample: dx_b = col2im(Wᵀ · g_b), by chunks of output rows; samples split over the cores.
+func convDataKernel(_ gy: Tensor, _ w: Tensor, _ g: ConvGeometry, inputSize: [Int]) -> (Storage, [Int]) {
+    let sp = g.spatialRank
+    let pl = ConvPlan(g, batch: gy.shape[0], cin: w.shape[1], cout: w.shape[0], input: inputSize)
+    precondition(gy.shape == [pl.batch, pl.cout] + Array(pl.o.suffix(sp)), "convData: grad \(gy.shape) weight \(w.shape)")
+    let l = pl.outCount, li = pl.inCount, kc = pl.colRows
+    let dx = Storage(count: pl.batch * pl.cin * li)
+    let pg = gy.storage.pointer, pw = w.storage.pointer, pd = dx.pointer
+    forEachSampleRange(pl.batch) { samples, solo in
+        let gemm = solo ? sgemmParallel : sgemm
+        if pl.pointwise {
+            for b in samples {
+                gemm(true, false, pl.cin, l, pl.cout, 1, pw, pl.cin, pg + b * pl.cout * l, l, 0, pd + b * pl.cin * li, li)
+            }
+            return
+        }
+        (pd + samples.lowerBound * pl.cin * li).update(repeating: 0, count: samples.count * pl.cin * li)
+        let cols = Storage(count: kc * pl.rowsPerChunk * pl.o[2])
+        for b in samples {
+            forEachChunk(pl) { r0, r1 in
+                let ncol = (r1 - r0) * pl.o[2]
+                gemm(true, false, kc, ncol, pl.cout, 1, pw, kc, pg + b * pl.cout * l + r0 * pl.o[2], l, 0, cols.pointer, ncol)
+                col2imAdd(cols.pointer, pl, r0, r1, pd + b * pl.cin * li, parallel: solo)
+            }
+        }
+    }
+    return (dx, [pl.batch, pl.cin] + inputSize)
+}
+
+/// dw = sum over batch and positions of g ⊗ columns(x): the weight-adjoint of conv -> `[Co, Ci, k...]`.
+///
+/// Each worker accumulates its samples' g_b · im2col(x_b)ᵀ into its own buffer; the buffers are summed.
+func convWeightKernel(_ x: Tensor, _ gy: Tensor, _ g: ConvGeometry) -> (Storage, [Int]) {
+    let sp = g.spatialRank
+    let pl = ConvPlan(g, batch: x.shape[0], cin: x.shape[1], cout: gy.shape[1], input: Array(x.shape.suffix(sp)))
+    precondition(gy.shape == [pl.batch, pl.cout] + Array(pl.o.suffix(sp)), "convWeight: grad \(gy.shape) input \(x.shape)")
+    let l = pl.outCount, li = pl.inCount, kc = pl.colRows
+    let wc = pl.cout * kc
+    let parts = min(TensorEngine.threads, pl.batch)
+    let acc = Storage(zeros: wc * Swift.max(parts, 1))
+    let px = x.storage.pointer, pg = gy.storage.pointer, pa = acc.pointer
+    forEachSampleRange(pl.batch) { samples, solo in
+        let gemm = solo ? sgemmParallel : sgemm
+        // worker index from its first sample (ranges are p * batch / parts ..< ...)
+        let part = parts < 2 ? 0 : (0..<parts).first { $0 * pl.batch / parts == samples.lowerBound } ?? 0
+        let dw = pa + part * wc
+        if pl.pointwise {
+            for b in samples {
+                gemm(false, true, pl.cout, pl.cin, l, 1, pg + b * pl.cout * l, l, px + b * pl.cin * li, li, 1, dw, pl.cin)
+            }
+            return
+        }
+        let cols = Storage(count: kc * pl.rowsPerChunk * pl.o[2])
+        for b in samples {
+            forEachChunk(pl) { r0, r1 in
+                let ncol = (r1 - r0) * pl.o[2]
+                im2col(px + b * pl.cin * li, pl, r0, r1, cols.pointer, parallel: solo)
+                gemm(false, true, pl.cout, kc, ncol, 1, pg + b * pl.cout * l + r0 * pl.o[2], l, cols.pointer, ncol, 1, dw, kc)
+            }
+        }
+    }
+    if parts < 2 { return (acc, [pl.cout, pl.cin] + g.kernel) }
+    let dw = Storage(count: wc)
+    dw.pointer.update(from: pa, count: wc)
+    for p in 1..<parts { for i in 0..<wc { dw.pointer[i] += pa[p * wc + i] } }
+    return (dw, [pl.cout, pl.cin] + g.kernel)
+}
