@@ -80,7 +80,30 @@ def cliplist_seeds():
     }
 
 
-SEEDS = {"npy": npy_seeds, "tar": tar_seeds, "json": json_seeds, "cliplist": cliplist_seeds}
+def safetensors(entries, data, metadata=None):
+    """A safetensors file: 8-byte little-endian header length, JSON header, data."""
+    header = dict(entries)
+    if metadata is not None:
+        header["__metadata__"] = metadata
+    text = json.dumps(header).encode()
+    return struct.pack("<Q", len(text)) + text + data
+
+
+def safetensors_seeds():
+    f32 = struct.pack("<4f", 1, 2, 3, 4)
+    return {
+        "f32": safetensors({"w": {"dtype": "F32", "shape": [2, 2], "data_offsets": [0, 16]}}, f32, {"format": "pt"}),
+        "mixed": safetensors({"a": {"dtype": "F16", "shape": [2], "data_offsets": [0, 4]},
+                              "b": {"dtype": "BF16", "shape": [1], "data_offsets": [4, 6]},
+                              "c": {"dtype": "F64", "shape": [], "data_offsets": [6, 14]}}, bytes(14)),
+        "empty-dim": safetensors({"z": {"dtype": "F32", "shape": [0, 3], "data_offsets": [0, 0]}}, b""),
+        "overlap": safetensors({"a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]},
+                                "b": {"dtype": "F32", "shape": [2], "data_offsets": [4, 12]}}, bytes(12)),
+        "header-only": struct.pack("<Q", 2) + b"{}",
+    }
+
+
+SEEDS = {"npy": npy_seeds, "safetensors": safetensors_seeds, "tar": tar_seeds, "json": json_seeds, "cliplist": cliplist_seeds}
 
 
 def main():
