@@ -106,6 +106,27 @@ struct HostileCorpus: Sendable {
         self.items = items
     }
 
+    /// The mixed list: a BOM, comments, blank lines, CRLF and LF endings, every corpus item, and a
+    /// good clip (with a caption; the same clips again and again, so duplicates) after every
+    /// second item. Returns the text, the good lines in order, and each item's line number.
+    func mixedList() -> (text: String, good: [String], itemLines: [Int]) {
+        var lines = ["\u{FEFF}# hostile corpus, issue #8", ""]
+        var goodLines: [String] = [], itemLines: [Int] = []
+        for (n, item) in items.enumerated() {
+            itemLines.append(lines.count + 1)
+            lines.append(item.line)
+            if n % 2 == 1 {
+                let clip = good[(n / 2) % good.count]
+                let line = "\(clip)\tcaption \(n): été, 日本語"
+                goodLines.append(line)
+                lines.append(line)
+                lines.append(n % 4 == 1 ? "   " : "# comment after line \(lines.count)")
+            }
+        }
+        let text = lines.enumerated().map { $0.element + ($0.offset % 2 == 0 ? "\r\n" : "\n") }.joined()
+        return (text, goodLines, itemLines)
+    }
+
     /// `count` bytes from a fixed-seed xorshift generator.
     static func randomBytes(_ count: Int, seed: UInt64) -> Data {
         var state = seed &* 0x9E37_79B9_7F4A_7C15 | 1

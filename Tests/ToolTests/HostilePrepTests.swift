@@ -44,31 +44,10 @@ final class HostilePrepTests: XCTestCase {
         return object.filter { !["key", "index", "line"].contains($0.key) } as NSDictionary
     }
 
-    /// The mixed list: a BOM, comments, blank lines, CRLF and LF endings, every corpus item, and a
-    /// good clip (with a caption; the same clips again and again, so duplicates) after every
-    /// second item. Returns the text, the good lines in order, and each item's line number.
-    func mixedList(_ corpus: HostileCorpus) -> (text: String, good: [String], itemLines: [Int]) {
-        var lines = ["\u{FEFF}# hostile corpus, issue #8", ""]
-        var good: [String] = [], itemLines: [Int] = []
-        for (n, item) in corpus.items.enumerated() {
-            itemLines.append(lines.count + 1)
-            lines.append(item.line)
-            if n % 2 == 1 {
-                let clip = corpus.good[(n / 2) % corpus.good.count]
-                let line = "\(clip)\tcaption \(n): été, 日本語"
-                good.append(line)
-                lines.append(line)
-                lines.append(n % 4 == 1 ? "   " : "# comment after line \(lines.count)")
-            }
-        }
-        let text = lines.enumerated().map { $0.element + ($0.offset % 2 == 0 ? "\r\n" : "\n") }.joined()
-        return (text, good, itemLines)
-    }
-
     func testEveryItemHasItsOutcomeAndTheGoodClipsComeOutByteIdentical() throws {
         let corpus = try Self.shared.get()
         let dir = try Tool.temporaryDirectory(self)
-        let (text, goodLines, itemLines) = mixedList(corpus)
+        let (text, goodLines, itemLines) = corpus.mixedList()
         let list = dir.appendingPathComponent("mixed.list"), report = dir.appendingPathComponent("report.jsonl")
         try Data(text.utf8).write(to: list)
         let out = dir.appendingPathComponent("mixed.tar"), rss = dir.appendingPathComponent("rss")
