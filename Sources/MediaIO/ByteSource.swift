@@ -74,7 +74,7 @@ public final class ByteSource {
         let old = buffer.count
         buffer.reserveCapacity(old + chunk)
         var got = 0
-        buffer.append(contentsOf: repeatElement(0, count: chunk))
+        buffer += [UInt8](repeating: 0, count: chunk)  // a memset; appending repeatElement is per byte in debug builds
         while true {
             let n = buffer.withUnsafeMutableBytes { raw in
                 Glibc.read(fd, raw.baseAddress.map { $0 + old }, chunk)

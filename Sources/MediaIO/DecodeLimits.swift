@@ -35,4 +35,18 @@ public struct DecodeLimits: Sendable, Equatable {
                 kind: .limitExceeded)
         }
     }
+
+    /// Throws `limitExceeded` when fitting a `width`×`height` frame to a `side`×`side` square
+    /// needs a scaled picture of more than `maxPixels` (a very thin frame cropped to a square:
+    /// 4000×2 covering 256×256 would be scaled to 512000×256 first).
+    func checkScaled(width: Int, height: Int, side: Int, fit: FrameFit, input: String) throws {
+        let (w, h) = ImageOps.fittedSize(width: width, height: height, side: side, fit: fit)
+        if w * h > maxPixels {
+            throw MediaError(
+                input: input,
+                reason: "a \(width)x\(height) frame fitted (\(fit)) to \(side)x\(side) is first scaled to "
+                    + "\(w)x\(h), over the limit of \(maxPixels) pixels",
+                kind: .limitExceeded)
+        }
+    }
 }

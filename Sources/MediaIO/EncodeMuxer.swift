@@ -20,7 +20,7 @@ final class EncodeMuxer {
         ownsFileIO = false
         let ret = avio_open(&context.pointee.pb, path, AVIO_FLAG_WRITE)
         if ret < 0 {
-            avformat_free_context(context)
+            // Every stored property is set, so throwing runs deinit, which frees the context.
             throw EncodeError.from(ret, "opening \(path) for writing")
         }
         ownsFileIO = true

@@ -19,7 +19,14 @@ final class FormatInput {
     /// Opens `path`, or the descriptor `fd` through a custom non-seekable `AVIOContext` when given,
     /// and reads stream info. `name` is used in errors.
     init(path: String, fd: Int32?, name: String, deadline: Deadline) throws {
+        FFmpegMessages.install()
+        FFmpegMessages.reset()
+        // open(2) of a FIFO blocks until a writer appears, beyond any deadline's reach: open it
+        // non-blocking and read it like stdin, through the deadline-aware descriptor reader.
+        let fifo = fd == nil ? try FormatInput.openFIFO(path, name: name) : nil
+        let fd = fd ?? fifo
         guard var ctx = avformat_alloc_context() else {
+            if let fifo { close(fifo) }
             throw MediaError(input: name, reason: "out of memory", step: "allocating demuxer",
                              kind: .ffmpeg(swift_AVERROR(ENOMEM)))
         }
@@ -27,8 +34,9 @@ final class FormatInput {
         var io: InputIO?
         if let fd {
             do {
-                io = try InputIO(fd: fd, deadline: deadline, input: name)
+                io = try InputIO(fd: fd, deadline: deadline, input: name, closesDescriptor: fifo != nil)
             } catch {
+                if let fifo { close(fifo) }
                 avformat_free_context(ctx)
                 throw error
             }
@@ -68,6 +76,19 @@ final class FormatInput {
         return streams[Int(index)]
     }
 
+    /// Opens `path` non-blocking when it is a FIFO; nil for anything else.
+    private static func openFIFO(_ path: String, name: String) throws -> Int32? {
+        var st = stat()
+        guard stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFIFO else { return nil }
+        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        guard fd >= 0 else {
+            let code = errno
+            throw MediaError(input: name, reason: String(cString: strerror(code)), step: "opening input",
+                             kind: .ffmpeg(swift_AVERROR(code)))
+        }
+        return fd
+    }
+
     /// A timeout error for `step`.
     static func timeout(_ name: String, _ deadline: Deadline, _ step: String) -> MediaError {
         MediaError(input: name, reason: "timed out after \(deadline.seconds ?? 0) s", step: step,
@@ -92,9 +113,10 @@ final class FormatInput {
     }
 }
 
-/// The size of a regular file, or nil when it cannot be read.
+/// The size of a regular file, or nil when it cannot be read or is not a regular file (a device
+/// such as /dev/zero reports size 0 but is not empty).
 private func fileSize(_ path: String) -> Int64? {
     var st = stat()
-    guard stat(path, &st) == 0 else { return nil }
+    guard stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return nil }
     return Int64(st.st_size)
 }

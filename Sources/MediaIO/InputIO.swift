@@ -14,9 +14,11 @@ final class InputIO {
     /// The context handed to `AVFormatContext.pb`.
     let context: UnsafeMutablePointer<AVIOContext>
     private let source: DescriptorSource
+    private let closesDescriptor: Bool
 
-    /// Wraps `fd` (not closed here); reads give up with AVERROR_EXIT when `deadline` expires.
-    init(fd: Int32, deadline: Deadline, input: String) throws {
+    /// Wraps `fd` (closed in `deinit` only when `closesDescriptor`); reads give up with
+    /// AVERROR_EXIT when `deadline` expires.
+    init(fd: Int32, deadline: Deadline, input: String, closesDescriptor: Bool = false) throws {
         let size = 1 << 16
         guard let buffer = av_malloc(size) else {
             throw MediaError(input: input, reason: "out of memory", step: "allocating stdin buffer",
@@ -33,6 +35,7 @@ final class InputIO {
         }
         ctx.pointee.seekable = 0
         self.source = source
+        self.closesDescriptor = closesDescriptor
         self.context = ctx
     }
 
@@ -41,6 +44,7 @@ final class InputIO {
         av_freep(&context.pointee.buffer)
         var ctx: UnsafeMutablePointer<AVIOContext>? = context
         avio_context_free(&ctx)
+        if closesDescriptor { close(source.fd) }
     }
 }
 

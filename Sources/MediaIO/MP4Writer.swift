@@ -71,8 +71,11 @@ public final class MP4Writer {
         guard width > 0, height > 0 else {
             throw EncodeError.invalidArgument("picture size \(width)x\(height)")
         }
-        guard fps.isFinite, fps > 0 else { throw EncodeError.invalidArgument("frame rate \(fps)") }
-        guard sampleRate >= 0 else { throw EncodeError.invalidArgument("sample rate \(sampleRate)") }
+        // Bounded so the time bases, keyframe interval and AAC bit rate below cannot overflow.
+        guard fps.isFinite, fps > 0, fps <= 10_000 else { throw EncodeError.invalidArgument("frame rate \(fps)") }
+        guard sampleRate >= 0, sampleRate <= 1_000_000 else {
+            throw EncodeError.invalidArgument("sample rate \(sampleRate)")
+        }
         let frameRate = av_d2q(fps, 100_000)
         let output = options.outputSize(width: width, height: height)
         self.muxer = muxer

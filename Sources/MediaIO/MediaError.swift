@@ -42,9 +42,12 @@ public struct MediaError: Error, CustomStringConvertible, Sendable, Equatable {
         step.isEmpty ? "\(input): \(reason)" : "\(input): \(reason) (\(step))"
     }
 
-    /// An error for an FFmpeg return code, its text taken from `av_strerror`.
+    /// An error for an FFmpeg return code, its text taken from `av_strerror`, followed by the
+    /// last error FFmpeg logged on this thread when there is one (what exactly was wrong).
     static func ffmpeg(_ code: Int32, input: String, step: String) -> MediaError {
-        MediaError(input: input, reason: avErrorText(code), step: step, kind: .ffmpeg(code))
+        var reason = avErrorText(code)
+        if let said = FFmpegMessages.takeLastError(), said != reason { reason += ": \(said)" }
+        return MediaError(input: input, reason: reason, step: step, kind: .ffmpeg(code))
     }
 }
 

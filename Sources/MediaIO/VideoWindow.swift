@@ -67,6 +67,9 @@ final class VideoWindow {
         guard !done else { return }
         let f = frame.pointer.pointee
         try limits.checkFrame(width: Int(f.width), height: Int(f.height), input: input)
+        if let side = spec.size {
+            try limits.checkScaled(width: Int(f.width), height: Int(f.height), side: side, fit: spec.fit, input: input)
+        }
         let pts = frame.timestamp ?? lastPts.map { $0 + lastDuration } ?? offset
         if f.pkt_duration > 0 { lastDuration = f.pkt_duration }
         lastPts = pts

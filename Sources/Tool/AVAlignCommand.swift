@@ -88,13 +88,7 @@ struct AVAlignCommand: ParsableCommand {
                     }
                     try session.score(batch, with: scorer)
                 } else {
-                    var bytes: [UInt8] = []
-                    while true {
-                        let chunk = try stdin.read(upTo: 1 << 20)
-                        if chunk.isEmpty { break }
-                        bytes += chunk
-                    }
-                    let entries = ClipList.parse(String(decoding: bytes, as: UTF8.self))
+                    let entries = try ClipListReader.read(stdin, interrupted: { Interrupt.received })
                     try session.score(entries.map { .file($0.path) }, with: scorer)
                 }
             }
@@ -104,6 +98,10 @@ struct AVAlignCommand: ParsableCommand {
         } catch let error as TarError {
             log("av-align", "stdin: \(error)")
             session.failed += 1
+        } catch let error as ClipListReader.Failure {
+            log("av-align", "\(error)")
+            if case let .interrupted(signal) = error { throw ExitCode(128 + signal) }
+            throw ExitCode(ExitStatus.fatal)
         }
         if summary { log("av-align", session.summaryLine) }
         if let signal = Interrupt.received { throw ExitCode(128 + signal) }

@@ -55,6 +55,10 @@ struct Encode: ParsableCommand {
         guard (0...51).contains(crf) else { throw ValidationError("--crf must be in 0...51, got \(crf)") }
         if let size, !(16...4096).contains(size) { throw ValidationError("--size must be in 16...4096, got \(size)") }
         guard fps > 0, sampleRate > 0 else { throw ValidationError("--fps and --sample-rate must be positive") }
+        guard fps <= 1000 else { throw ValidationError("--fps must be at most 1000, got \(fps)") }
+        guard sampleRate <= SampleSidecar.maxSampleRate else {
+            throw ValidationError("--sample-rate must be at most \(SampleSidecar.maxSampleRate), got \(sampleRate)")
+        }
         if outDir != nil && output != nil { throw ValidationError("--out-dir and --output cannot be used together") }
         if sheet != nil && (outDir != nil || output != nil) { throw ValidationError("--sheet writes a PNG instead of MP4s: drop --out-dir/--output") }
         guard (1...256).contains(sheetRows) else { throw ValidationError("--sheet-rows must be in 1...256") }
@@ -138,12 +142,8 @@ struct Encode: ParsableCommand {
         guard let video = sample.files["video.npy"] else {
             throw SampleError("no video.npy in the sample")
         }
-        var sampleFps = fps, rate = sampleRate
-        if let json = sample.files["json"],
-           let object = try? JSONSerialization.jsonObject(with: Data(json)) as? [String: Any] {
-            if let f = object["fps"] as? Double, f > 0 { sampleFps = f }
-            if let r = object["sample_rate"] as? Int, r > 0 { rate = r }
-        }
+        let sidecar = try sample.files["json"].map { try SampleSidecar(json: $0) }
+        let sampleFps = sidecar?.fps ?? fps, rate = sidecar?.sampleRate ?? sampleRate
         let tensors = try SampleTensors(audioNpy: sample.files["audio.npy"], videoNpy: video, name: sample.key)
         if sheet != nil {
             let result = tensors.audio.isEmpty ? nil

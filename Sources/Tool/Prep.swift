@@ -132,6 +132,7 @@ struct Prep: ParsableCommand {
             entries = try readList()
         } catch {
             log("prep", "\(error)")
+            if case let ClipListReader.Failure.interrupted(signal) = error { throw ExitCode(128 + signal) }
             throw ExitCode(ExitStatus.fatal)
         }
         let selected = shard.flatMap(ShardSpec.init).map { spec in entries.filter(spec.contains) } ?? entries
@@ -146,12 +147,6 @@ struct Prep: ParsableCommand {
         do {
             source = try list.map { try ByteSource(path: $0) } ?? ByteSource(fileDescriptor: 0, name: "stdin")
         }
-        var bytes: [UInt8] = []
-        while true {
-            let chunk = try source.read(upTo: 1 << 20)
-            if chunk.isEmpty { break }
-            bytes += chunk
-        }
-        return ClipList.parse(String(decoding: bytes, as: UTF8.self))
+        return try ClipListReader.read(source, interrupted: { Interrupt.received })
     }
 }

@@ -37,10 +37,14 @@ struct SampleTensors {
         size = s
         if let audioNpy {
             let a = try NpyCoding.decode(audioNpy)
-            guard a.dtype == .float32, a.shape.count <= 2, a.shape.count == 1 || a.shape[0] == 1 else {
+            guard a.dtype == .float32, a.shape.count == 1 || (a.shape.count == 2 && a.shape[0] == 1) else {
                 throw SampleError("\(name): audio must be float32 [1, N] or [N], found \(a.dtype.rawValue) \(a.shape)")
             }
             audio = try a.floats()
+            // The AAC encoder refuses NaN and infinities with a bare "Invalid argument": say which.
+            if let bad = audio.firstIndex(where: { !$0.isFinite }) {
+                throw SampleError("\(name): audio sample \(bad) is \(audio[bad]); the encoder needs finite values")
+            }
         } else {
             audio = []
         }
