@@ -1,4 +1,5 @@
 import Foundation
+import Tensor
 
 /// A small seeded pseudo-random generator, so sampling and training runs are reproducible:
 /// xoshiro256** (Blackman & Vigna 2018) for 64-bit words, seeded through SplitMix64, with
@@ -6,39 +7,18 @@ import Foundation
 ///
 /// Not cryptographic. The same seed gives the same stream on every platform.
 public struct SeededRNG: RandomNumberGenerator, Sendable {
-    private var s: (UInt64, UInt64, UInt64, UInt64)
+    /// The 64-bit word stream: the tensor engine's xoshiro256** seeded through SplitMix64.
+    private var words: Xoshiro256
     private var spareNormal: Double?
 
     /// Seeds the four state words from `seed` with SplitMix64 (never all zero).
     public init(seed: UInt64) {
-        var x = seed
-        func splitMix() -> UInt64 {
-            x &+= 0x9E37_79B9_7F4A_7C15
-            var z = x
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        s = (splitMix(), splitMix(), splitMix(), splitMix())
+        words = Xoshiro256(seed: seed)
         spareNormal = nil
     }
 
-    @inline(__always) private static func rotl(_ x: UInt64, _ k: UInt64) -> UInt64 {
-        (x << k) | (x >> (64 - k))
-    }
-
-    /// The next 64-bit word: `rotl(s1 * 5, 7) * 9`, then the xoshiro256 state update.
-    public mutating func next() -> UInt64 {
-        let result = SeededRNG.rotl(s.1 &* 5, 7) &* 9
-        let t = s.1 << 17
-        s.2 ^= s.0
-        s.3 ^= s.1
-        s.1 ^= s.2
-        s.0 ^= s.3
-        s.2 ^= t
-        s.3 = SeededRNG.rotl(s.3, 45)
-        return result
-    }
+    /// The next 64-bit word of xoshiro256**.
+    public mutating func next() -> UInt64 { words.next() }
 
     /// A uniform double in [0, 1) from the top 53 bits of one word.
     public mutating func nextUniform() -> Double {
