@@ -89,7 +89,7 @@ struct AVAlignCommand: ParsableCommand {
                     try session.score(batch, with: scorer)
                 } else {
                     let entries = try ClipListReader.read(stdin, interrupted: { Interrupt.received })
-                    try session.score(entries.map { .file($0.path) }, with: scorer)
+                    try session.score(entries.map { .listed($0.path) }, with: scorer)
                 }
             }
             try session.finishPlot()

@@ -5,12 +5,14 @@ import MediaIO
 /// One thing to score: a media file, or a tensor sample from a tar.
 enum AVAlignInput: Sendable {
     case file(String)
+    /// A path read from a list on stdin: "-" and empty paths are errors there.
+    case listed(String)
     case sample(WebDatasetSample)
 
     /// The name printed in the output (`file` or `key`).
     var name: String {
         switch self {
-        case .file(let path): return path
+        case .file(let path), .listed(let path): return path.isEmpty ? "(empty path)" : path
         case .sample(let s): return s.key
         }
     }
@@ -25,6 +27,9 @@ struct AVAlignScorer: Sendable {
     /// Scores one input, throwing a clear error when it cannot be read.
     func score(_ input: AVAlignInput) throws -> AVAlignResult {
         switch input {
+        case .listed(let path):
+            try ClipList.requireFile(path)
+            return try score(.file(path))
         case .file(let path):
             if audioPath == nil, path != "-", !(try MediaReader(path: path, limits: limits).info.hasAudio) {
                 throw MediaError(input: path, reason: "no audio stream (--audio FILE takes the audio from another file)",

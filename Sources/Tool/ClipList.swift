@@ -1,3 +1,5 @@
+import MediaIO
+
 /// One usable line of a clip list: a path and an optional caption.
 struct ClipListEntry: Sendable, Equatable {
     /// Position among the usable lines, counting from 0; keys are built from it.
@@ -34,6 +36,18 @@ enum ClipList {
                                          caption: caption?.isEmpty == true ? nil : caption, line: String(line)))
         }
         return entries
+    }
+}
+
+extension ClipList {
+    /// Throws unless a list line's path names a file: "-" would read stdin (which carries the
+    /// list, or nothing), and an empty path (a line that starts with its TAB) names nothing.
+    static func requireFile(_ path: String) throws {
+        if path.isEmpty || path == "-" {
+            throw MediaError(input: path.isEmpty ? "(empty path)" : path,
+                             reason: "a list line must name a file (stdin cannot be used in a list)",
+                             kind: .unsupported)
+        }
     }
 }
 

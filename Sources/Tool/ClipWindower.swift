@@ -29,13 +29,7 @@ struct ClipWindower {
 
     /// Decodes `path` and emits each complete window through `emit`.
     func process(path: String, emit: (PrepWindow) throws -> Void) throws -> ClipOutcome {
-        // A list line names a file: "-" would read stdin (which carries the list, or nothing),
-        // and an empty path (a line that starts with its TAB) names nothing.
-        if path.isEmpty || path == "-" {
-            throw MediaError(input: path.isEmpty ? "(empty path)" : path,
-                             reason: "a list line must name a file (stdin cannot be used in a list)",
-                             kind: .unsupported)
-        }
+        try ClipList.requireFile(path)
         let reader = try MediaReader(path: path, limits: settings.limits)
         let info = reader.info
         guard info.hasVideo else { return .skipped(reason: "no video stream", info: info) }

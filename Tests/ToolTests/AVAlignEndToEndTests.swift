@@ -62,5 +62,10 @@ final class AVAlignEndToEndTests: XCTestCase {
         XCTAssertEqual(fromStdinMedia.status, 0, fromStdinMedia.stderr)
         XCTAssertEqual(try lines(fromStdinMedia.stdout).first?["frames"] as? Int, listLines[0]["frames"] as? Int)
         XCTAssertEqual(try Tool.run(["av-align", "--fps", "0", fixture]).status, 64)
+
+        let dashLine = try Tool.run(["av-align"], stdin: Data("-\n\tcaption only\n".utf8))
+        XCTAssertEqual(dashLine.status, 1)
+        XCTAssertEqual(try lines(dashLine.stdout).compactMap { $0["error"] as? String }.filter {
+            $0.contains("a list line must name a file") }.count, 2, dashLine.stderr)
     }
 }
