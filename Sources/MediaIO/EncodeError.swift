@@ -37,6 +37,17 @@ public enum EncodeError: Error, CustomStringConvertible, Equatable {
         }
     }
 
+    /// True when the error is about the output itself (it cannot be created or written: a
+    /// missing directory, no permission, a full or read-only disk), not about what is encoded.
+    public var isOutputFailure: Bool {
+        let outputErrnos: Set<Int32> = [ENOENT, EACCES, EPERM, ENOSPC, EDQUOT, EROFS, EIO, ENOTDIR, EISDIR, EFBIG]
+        switch self {
+        case .system(let code, _): return outputErrnos.contains(code)
+        case .ffmpeg(let code, _, _): return outputErrnos.contains(-code)
+        default: return false
+        }
+    }
+
     /// The error for FFmpeg return code `code` while doing `context`; EPIPE becomes `.brokenPipe`.
     static func from(_ code: Int32, _ context: String) -> EncodeError {
         if code == swift_AVERROR(EPIPE) { return .brokenPipe }

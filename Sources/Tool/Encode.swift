@@ -99,7 +99,9 @@ struct Encode: ParsableCommand {
                         encoded += 1
                     } catch let error as OutputError where error == .brokenPipe {
                         throw error
-                    } catch let error as EncodeError where error == .brokenPipe {
+                    } catch let error as EncodeError where error == .brokenPipe || error.isOutputFailure {
+                        throw error
+                    } catch let error as OutputError {
                         throw error
                     } catch {
                         failed += 1

@@ -64,6 +64,13 @@ final class EncodeEndToEndTests: XCTestCase {
         XCTAssertNotEqual(damaged.status, 0)
         XCTAssertTrue(damaged.stderr.contains("truncated"), damaged.stderr)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path), [], "no partial MP4 left behind")
+
+        // An output that cannot be written is fatal (exit 2), not a failed sample (exit 1).
+        let full = try Tool.run(["encode", "-o", "/dev/full"], stdin: first.stdout)
+        XCTAssertEqual(full.status, 2, full.stderr)
+        XCTAssertTrue(full.stderr.contains("No space left on device"), full.stderr)
+        let noDir = try Tool.run(["encode", "--out-dir", "\(dir.path)/missing"], stdin: first.stdout)
+        XCTAssertEqual(noDir.status, 2, noDir.stderr)
     }
 }
 
