@@ -60,6 +60,16 @@ struct ConvPlan {
         precondition(o.allSatisfy { $0 > 0 }, "conv: input \(input) too small for kernel \(g.kernel)")
     }
 
+    /// The one axis with a kernel longer than 1 when the conv is a sum of shifted matrix
+    /// products (stride 1 on it, every other axis 1×1 without padding, no extent > 1 before it):
+    /// 1-D convs and the temporal (3,1,1) video conv. Nil otherwise.
+    var shiftAxis: Int? {
+        guard let a = (0..<3).first(where: { k[$0] > 1 }), s[a] == 1,
+              (0..<3).allSatisfy({ $0 == a || (k[$0] == 1 && s[$0] == 1 && p[$0] == 0) }),
+              (0..<a).allSatisfy({ i[$0] == 1 }) else { return nil }
+        return a
+    }
+
     var inCount: Int { i[0] * i[1] * i[2] }
     var outCount: Int { o[0] * o[1] * o[2] }
     var kernelCount: Int { k[0] * k[1] * k[2] }
@@ -174,6 +184,29 @@ func forEachChunk(_ pl: ConvPlan, _ body: (Int, Int) -> Void) {
     }
 }
 
+/// Shift decomposition along `axis`: for each kernel tap q, output positions `lo..<hi` read input
+/// positions `lo + off ..< hi + off` (off = q·d - p); `inner` is the number of elements per position.
+struct ShiftTaps {
+    let taps: [(q: Int, off: Int, lo: Int, hi: Int)]
+    let inner: Int
+
+    init(_ pl: ConvPlan, axis a: Int) {
+        inner = (a + 1..<3).reduce(1) { $0 * pl.i[$1] }
+        taps = (0..<pl.k[a]).map { q in
+            let off = q * pl.d[a] - pl.p[a]
+            let lo = Swift.max(0, -off), hi = Swift.min(pl.o[a], pl.i[a] - off)
+            return (q, off, lo, Swift.max(lo, hi))
+        }
+    }
+}
+
+/// Weight taps repacked `[k][Co][Ci]` (from `[Co, Ci, k]`), so each tap is a plain matrix.
+func packTaps(_ w: UnsafePointer<Float>, cout: Int, cin: Int, k: Int) -> Storage {
+    let t = Storage(count: k * cout * cin)
+    for o in 0..<cout { for c in 0..<cin { for q in 0..<k { t.pointer[(q * cout + o) * cin + c] = w[(o * cin + c) * k + q] } } }
+    return t
+}
+
 /// y = conv(x, w): x `[B, Ci, in...]`, w `[Co, Ci, k...]` -> `[B, Co, out...]`.
 ///
 /// Per sample: y_b = W · im2col(x_b), by chunks of output rows; samples split over the cores.
@@ -185,11 +218,24 @@ func convForwardKernel(_ x: Tensor, _ w: Tensor, _ g: ConvGeometry) -> (Storage,
     let y = Storage(count: pl.batch * pl.cout * pl.outCount)
     let l = pl.outCount, li = pl.inCount, kc = pl.colRows
     let px = x.storage.pointer, pw = w.storage.pointer, py = y.pointer
+    let shift = pl.pointwise ? nil : pl.shiftAxis.map { ShiftTaps(pl, axis: $0) }
+    let taps = shift.map { _ in packTaps(pw, cout: pl.cout, cin: pl.cin, k: pl.kernelCount) }
     forEachSampleRange(pl.batch) { samples, solo in
         let gemm = solo ? sgemmParallel : sgemm
         if pl.pointwise {
             for b in samples {
                 gemm(false, false, pl.cout, l, pl.cin, 1, pw, pl.cin, px + b * pl.cin * li, l, 0, py + b * pl.cout * l, l)
+            }
+            return
+        }
+        if let shift, let taps {
+            // y_b[:, o] = sum_q W_q x_b[:, o + off_q]: one product per tap over its valid range
+            for b in samples {
+                (py + b * pl.cout * l).update(repeating: 0, count: pl.cout * l)
+                for t in shift.taps where t.hi > t.lo {
+                    gemm(false, false, pl.cout, (t.hi - t.lo) * shift.inner, pl.cin, 1, taps.pointer + t.q * pl.cout * pl.cin, pl.cin,
+                         px + b * pl.cin * li + (t.lo + t.off) * shift.inner, li, 1, py + b * pl.cout * l + t.lo * shift.inner, l)
+                }
             }
             return
         }
@@ -215,11 +261,24 @@ func convDataKernel(_ gy: Tensor, _ w: Tensor, _ g: ConvGeometry, inputSize: [In
     let l = pl.outCount, li = pl.inCount, kc = pl.colRows
     let dx = Storage(count: pl.batch * pl.cin * li)
     let pg = gy.storage.pointer, pw = w.storage.pointer, pd = dx.pointer
+    let shift = pl.pointwise ? nil : pl.shiftAxis.map { ShiftTaps(pl, axis: $0) }
+    let taps = shift.map { _ in packTaps(pw, cout: pl.cout, cin: pl.cin, k: pl.kernelCount) }
     forEachSampleRange(pl.batch) { samples, solo in
         let gemm = solo ? sgemmParallel : sgemm
         if pl.pointwise {
             for b in samples {
                 gemm(true, false, pl.cin, l, pl.cout, 1, pw, pl.cin, pg + b * pl.cout * l, l, 0, pd + b * pl.cin * li, li)
+            }
+            return
+        }
+        if let shift, let taps {
+            // dx_b[:, o + off_q] += W_qᵀ g_b[:, o]
+            for b in samples {
+                (pd + b * pl.cin * li).update(repeating: 0, count: pl.cin * li)
+                for t in shift.taps where t.hi > t.lo {
+                    gemm(true, false, pl.cin, (t.hi - t.lo) * shift.inner, pl.cout, 1, taps.pointer + t.q * pl.cout * pl.cin, pl.cin,
+                         pg + b * pl.cout * l + t.lo * shift.inner, l, 1, pd + b * pl.cin * li + (t.lo + t.off) * shift.inner, li)
+                }
             }
             return
         }
@@ -248,6 +307,7 @@ func convWeightKernel(_ x: Tensor, _ gy: Tensor, _ g: ConvGeometry) -> (Storage,
     let parts = min(TensorEngine.threads, pl.batch)
     let acc = Storage(zeros: wc * Swift.max(parts, 1))
     let px = x.storage.pointer, pg = gy.storage.pointer, pa = acc.pointer
+    let shift = pl.pointwise ? nil : pl.shiftAxis.map { ShiftTaps(pl, axis: $0) }
     forEachSampleRange(pl.batch) { samples, solo in
         let gemm = solo ? sgemmParallel : sgemm
         // worker index from its first sample (ranges are p * batch / parts ..< ...)
@@ -257,6 +317,21 @@ func convWeightKernel(_ x: Tensor, _ gy: Tensor, _ g: ConvGeometry) -> (Storage,
             for b in samples {
                 gemm(false, true, pl.cout, pl.cin, l, 1, pg + b * pl.cout * l, l, px + b * pl.cin * li, li, 1, dw, pl.cin)
             }
+            return
+        }
+        if let shift {
+            // dW_q += g_b[:, lo..<hi] x_b[:, lo + off ..< hi + off]ᵀ, accumulated per tap, then unpacked
+            let tapAcc = Storage(zeros: pl.kernelCount * pl.cout * pl.cin)
+            for b in samples {
+                for t in shift.taps where t.hi > t.lo {
+                    gemm(false, true, pl.cout, pl.cin, (t.hi - t.lo) * shift.inner, 1, pg + b * pl.cout * l + t.lo * shift.inner, l,
+                         px + b * pl.cin * li + (t.lo + t.off) * shift.inner, li, 1, tapAcc.pointer + t.q * pl.cout * pl.cin, pl.cin)
+                }
+            }
+            let k = pl.kernelCount
+            for o in 0..<pl.cout { for c in 0..<pl.cin { for q in 0..<k {
+                dw[(o * pl.cin + c) * k + q] += tapAcc.pointer[(q * pl.cout + o) * pl.cin + c]
+            } } }
             return
         }
         let cols = Storage(count: kc * pl.rowsPerChunk * pl.o[2])
