@@ -108,32 +108,3 @@ final class PrimitiveGradientTests: XCTestCase {
         XCTAssertFalse(withoutGrad { (x * 2).requiresGrad })
     }
 }
-
-/// Regression tests named after the bugs they pin.
-final class RegressionTests: XCTestCase {
-    /// A lazily broadcast gradient (from a mean) reaching a broadcast operand (a bias) must be
-    /// summed over the broadcast positions, not taken once (bias gradients were off by F·H·W).
-    func testLazyBroadcastGradientIntoBiasIsScaled() {
-        let x = randn([2, 3, 4], seed: 1)
-        let b = randn([3, 1], seed: 2)
-        checkFirstAndSecondOrder([b, x]) { xs in ((xs[1] + xs[0]).mean(axes: [2]).pow(2)).sum() }
-        checkGradients([b]) { xs in (Tensor.ones([2, 3, 4]) * xs[0]).mean() }
-        let g = gradient(of: (x + b).mean(), wrt: [b])[0]
-        for v in g.scalars { XCTAssertEqual(v, 8.0 / 24.0, accuracy: 1e-6) }
-    }
-}
-
-/// The fused multiply-and-reduce primitive.
-final class MulSumTests: XCTestCase {
-    func testMulSumValuesAndGradients() {
-        let a = randn([2, 3, 4], seed: 30), b = randn([2, 3, 4], seed: 31)
-        for axes in [[2], [1], [0, 2], [1, 2], [0, 1, 2]] {
-            let fused = mulSum(a, b, axes: axes)
-            let plain = (a * b).sum(axes: axes, keepDims: true)
-            XCTAssertEqual(fused.shape, plain.shape)
-            for (x, y) in zip(fused.scalars, plain.scalars) { XCTAssertEqual(x, y, accuracy: 1e-5) }
-            let c = weights(plain.shape, seed: 32)
-            checkFirstAndSecondOrder([a, b]) { xs in (mulSum(xs[0], xs[1], axes: axes).pow(2) * c).sum() }
-        }
-    }
-}
