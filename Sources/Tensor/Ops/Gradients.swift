@@ -10,9 +10,11 @@ extension Op {
         // Elementwise rules accept a gradient that is only broadcastable to the output, and
         // return gradients only broadcastable to their input (see `acceptsBroadcastGradient`).
         case .add:
-            return [only(0) { g.sumBroadcast(to: x[0].shape, output: out.shape) }, only(1) { g.sumBroadcast(to: x[1].shape, output: out.shape) }]
+            return [only(0) { g.sumBroadcast(to: x[0].shape, output: out.shape) },
+                    only(1) { g.sumBroadcast(to: x[1].shape, output: out.shape) }]
         case .sub:
-            return [only(0) { g.sumBroadcast(to: x[0].shape, output: out.shape) }, only(1) { (-g).sumBroadcast(to: x[1].shape, output: out.shape) }]
+            return [only(0) { g.sumBroadcast(to: x[0].shape, output: out.shape) },
+                    only(1) { -g.sumBroadcast(to: x[1].shape, output: out.shape) }]
         case .mul:
             return [only(0) { productSumBroadcast(g, x[1], to: x[0].shape, output: out.shape) },
                     only(1) { productSumBroadcast(g, x[0], to: x[1].shape, output: out.shape) }]
