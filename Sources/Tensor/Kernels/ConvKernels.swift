@@ -50,6 +50,7 @@ func packTaps(_ w: UnsafePointer<Float>, cout: Int, cin: Int, k: Int) -> Storage
 ///
 /// Per sample: y_b = W · im2col(x_b), by chunks of output rows; samples split over the cores.
 func convForwardKernel(_ x: Tensor, _ w: Tensor, _ g: ConvGeometry) -> (Storage, [Int]) {
+    KernelCounters.shared.record("conv")
     let sp = g.spatialRank
     precondition(x.rank == sp + 2 && w.rank == sp + 2 && x.shape[1] == w.shape[1]
                  && Array(w.shape.suffix(sp)) == g.kernel, "conv: input \(x.shape) weight \(w.shape) kernel \(g.kernel)")
@@ -94,6 +95,7 @@ func convForwardKernel(_ x: Tensor, _ w: Tensor, _ g: ConvGeometry) -> (Storage,
 ///
 /// Per sample: dx_b = col2im(Wᵀ · g_b), by chunks of output rows; samples split over the cores.
 func convDataKernel(_ gy: Tensor, _ w: Tensor, _ g: ConvGeometry, inputSize: [Int]) -> (Storage, [Int]) {
+    KernelCounters.shared.record("convData")
     let sp = g.spatialRank
     let pl = ConvPlan(g, batch: gy.shape[0], cin: w.shape[1], cout: w.shape[0], input: inputSize)
     precondition(gy.shape == [pl.batch, pl.cout] + Array(pl.o.suffix(sp)), "convData: grad \(gy.shape) weight \(w.shape)")
@@ -138,6 +140,7 @@ func convDataKernel(_ gy: Tensor, _ w: Tensor, _ g: ConvGeometry, inputSize: [In
 ///
 /// Each worker accumulates its samples' g_b · im2col(x_b)ᵀ into its own buffer; the buffers are summed.
 func convWeightKernel(_ x: Tensor, _ gy: Tensor, _ g: ConvGeometry) -> (Storage, [Int]) {
+    KernelCounters.shared.record("convWeight")
     let sp = g.spatialRank
     let pl = ConvPlan(g, batch: x.shape[0], cin: x.shape[1], cout: gy.shape[1], input: Array(x.shape.suffix(sp)))
     precondition(gy.shape == [pl.batch, pl.cout] + Array(pl.o.suffix(sp)), "convWeight: grad \(gy.shape) input \(x.shape)")
