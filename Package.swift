@@ -28,7 +28,7 @@ let package = Package(
                 dependencies: ["CAVFormat", "CAVCodec", "CAVUtil", "CSWScale", "CSWResample"]),
         .target(name: "Tensor", dependencies: ["COpenBLAS"],
                 // AVX2/FMA code for the elementwise kernels (haswell: AVX2 + FMA, any x86-64 CPU since 2015)
-                swiftSettings: [.unsafeFlags(["-Ounchecked", "-target-cpu", "haswell"], .when(configuration: .release))]),
+                swiftSettings: [.unsafeFlags(["-target-cpu", "haswell"], .when(configuration: .release))]),
         .target(name: "AVAlign", dependencies: ["MediaIO", "CAVUtil"]),
         .target(name: "Guidance", dependencies: ["Tensor"]),
         .executableTarget(
