@@ -56,9 +56,17 @@ public func groupNorm(_ x: Tensor, groups: Int, weight: Tensor? = nil, bias: Ten
     let mu = g.mean(axes: [2], keepDims: true)
     let d = g - mu
     let v = mulSum(d, d, axes: [2]) * (1 / Float(g.shape[2]))
-    var y = (d * (v + eps).pow(-0.5)).reshape(x.shape)
+    let rstd = (v + eps).pow(-0.5)
     let chan = [1, c] + [Int](repeating: 1, count: x.rank - 2)
-    if let weight { y = y * weight.reshape(chan) }
+    var y: Tensor
+    if let weight {
+        // fold rstd (per sample and group) and weight (per channel) into one small factor,
+        // so the full-size tensor is multiplied once: y = (x - mean) · (rstd · weight)
+        let perChannel = rstd.expand(to: [b, groups, c / groups]).reshape([b, c] + Array(chan.dropFirst(2)))
+        y = d.reshape(x.shape) * (perChannel * weight.reshape(chan))
+    } else {
+        y = (d * rstd).reshape(x.shape)
+    }
     if let bias { y = y + bias.reshape(chan) }
     return y
 }
