@@ -29,7 +29,7 @@ let package = Package(
         .target(name: "Tensor", dependencies: ["COpenBLAS"],
                 // AVX2/FMA code for the elementwise kernels (haswell: AVX2 + FMA, any x86-64 CPU since 2015);
                 // optimised in debug builds too, so tests that train small networks stay fast.
-                swiftSettings: [.unsafeFlags(["-Ounchecked", "-target-cpu", "haswell"], .when(configuration: .release)),
+                swiftSettings: [.unsafeFlags(["-target-cpu", "haswell"], .when(configuration: .release)),
                                 .unsafeFlags(["-O"], .when(configuration: .debug))]),
         // Optimised in debug builds too: the tests run optical flow on real frames.
         .target(name: "AVAlign", dependencies: ["MediaIO", "CAVUtil", "CAVFormat"],

@@ -22,7 +22,7 @@ final class ConvGradientTests: XCTestCase {
 
     func testConv1dMatchesDirectLoop() {
         let x = randn([2, 3, 11], seed: 1), w = randn([4, 3, 3], seed: 2)
-        for (s, p, d) in [(1, 1, 1), (2, 1, 1), (1, 2, 2), (3, 0, 2)] {
+        for (s, p, d) in [(1, 1, 1), (2, 1, 1), (1, 2, 2), (3, 0, 2), (1, 3, 1), (1, 0, 4)] {
             let y = conv(x, w, ConvGeometry(kernel: [3], stride: [s], padding: [p], dilation: [d]))
             let ref = naiveConv1d(x, w, stride: s, pad: p, dil: d)
             XCTAssertEqual(y.count, ref.count)

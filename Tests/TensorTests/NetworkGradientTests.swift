@@ -59,13 +59,22 @@ final class NetworkGradientTests: XCTestCase {
     }
 
     func testInputGradientSkipsWeightGradients() {
-        // The backward pass for an input-gradient must not run convWeight (pruned by reachability).
+        // An input-gradient runs one convData per conv and no convWeight (pruned by reachability);
+        // a weight-gradient runs convWeight for the weight and convData only where needed.
         var rng = Xoshiro256(seed: 10)
-        let c = Conv.conv1d(1, 2, kernel: 3, padding: 1, rng: &rng)
+        let c1 = Conv.conv1d(1, 2, kernel: 3, padding: 1, rng: &rng), c2 = Conv.conv1d(2, 2, kernel: 3, padding: 1, rng: &rng)
         let x = randn([1, 1, 5], seed: 11)
-        let y = c(x).sum()
+        let y = c2(c1(x).silu()).sum()
+        let counters = KernelCounters.shared
+        let (d0, w0) = (counters.count("convData"), counters.count("convWeight"))
         let g = gradient(of: y, wrt: [x])[0]
         XCTAssertEqual(g.shape, [1, 1, 5])
         XCTAssertFalse(g.requiresGrad)
+        XCTAssertEqual(counters.count("convData") - d0, 2)
+        XCTAssertEqual(counters.count("convWeight") - w0, 0)
+        let (d1, w1) = (counters.count("convData"), counters.count("convWeight"))
+        _ = gradient(of: y, wrt: [c2.weight])
+        XCTAssertEqual(counters.count("convData") - d1, 0)
+        XCTAssertEqual(counters.count("convWeight") - w1, 1)
     }
 }

@@ -74,11 +74,15 @@ def main():
             res["conv_" + k] = {"torch_ms": t[k], "swift_ms": s[k], "ratio": s[k] / t[k]}
         res["conv_c_full_step"]["target"] = "<= 1.5"
         res["torch_sgemm_2048_gflops"] = t["sgemm_2048_gflops"]
+        # forward conv work at batch 4: 35.3 GFLOP (ANCHORS.md, counted by conv_disc_torch.py)
+        res["conv_fwd_gflops"] = {"torch": 35.3e3 / t["a_fwd"], "swift": 35.3e3 / s["a_fwd"]}
     if "gemm" in which:
         g = swift(args.bin, "gemm", 20)
         res["gemm"] = g
         res["gemm"]["linear_fraction_of_sgemm"] = g["linear_4096x1024x1024_gflops"] / g["sgemm_2048_gflops"]
         res["gemm"]["matmul_op_fraction_of_sgemm"] = g["matmul_op_2048_gflops"] / g["sgemm_2048_gflops"]
+    res["load_average"] = os.getloadavg()
+    res["OPENBLAS_CORETYPE"] = os.environ.get("OPENBLAS_CORETYPE", "")
     print(json.dumps(res, indent=1))
 
 

@@ -1,154 +1,3 @@
-/// Geometry of a convolution over 1 to 3 spatial axes (cross-correlation, as in PyTorch).
-///
-/// Output extent per axis: `o = (i + 2 p - d (k - 1) - 1) / s + 1`.
-public struct ConvGeometry: Hashable, Sendable {
-    /// Kernel extent per spatial axis.
-    public let kernel: [Int]
-    /// Stride per spatial axis.
-    public let stride: [Int]
-    /// Zero padding on both sides, per spatial axis.
-    public let padding: [Int]
-    /// Dilation per spatial axis.
-    public let dilation: [Int]
-
-    /// A geometry; omitted stride and dilation are 1, omitted padding is 0.
-    public init(kernel: [Int], stride: [Int]? = nil, padding: [Int]? = nil, dilation: [Int]? = nil) {
-        precondition((1...3).contains(kernel.count), "ConvGeometry: 1 to 3 spatial axes")
-        self.kernel = kernel
-        self.stride = stride ?? kernel.map { _ in 1 }
-        self.padding = padding ?? kernel.map { _ in 0 }
-        self.dilation = dilation ?? kernel.map { _ in 1 }
-        precondition(self.stride.count == kernel.count && self.padding.count == kernel.count
-                     && self.dilation.count == kernel.count, "ConvGeometry: per-axis lists differ in length")
-    }
-
-    /// Number of spatial axes.
-    public var spatialRank: Int { kernel.count }
-
-    /// Output spatial extents for the given input extents.
-    public func outputSize(_ input: [Int]) -> [Int] {
-        (0..<spatialRank).map { i in
-            (input[i] + 2 * padding[i] - dilation[i] * (kernel[i] - 1) - 1) / stride[i] + 1
-        }
-    }
-
-    /// Whether the conv is a plain matrix product per sample (1x1 kernel, stride 1, no padding).
-    var isPointwise: Bool {
-        kernel.allSatisfy { $0 == 1 } && stride.allSatisfy { $0 == 1 } && padding.allSatisfy { $0 == 0 }
-    }
-}
-
-/// A convolution's sizes flattened to exactly three spatial axes (D, H, W).
-struct ConvPlan {
-    let batch: Int, cin: Int, cout: Int
-    let i: [Int], o: [Int], k: [Int], s: [Int], p: [Int], d: [Int]
-    let pointwise: Bool
-
-    init(_ g: ConvGeometry, batch: Int, cin: Int, cout: Int, input: [Int]) {
-        let pad = 3 - g.spatialRank
-        func three(_ v: [Int], _ fill: Int) -> [Int] { [Int](repeating: fill, count: pad) + v }
-        self.batch = batch
-        self.cin = cin
-        self.cout = cout
-        i = three(input, 1)
-        o = three(g.outputSize(input), 1)
-        k = three(g.kernel, 1)
-        s = three(g.stride, 1)
-        p = three(g.padding, 0)
-        d = three(g.dilation, 1)
-        pointwise = g.isPointwise
-        precondition(o.allSatisfy { $0 > 0 }, "conv: input \(input) too small for kernel \(g.kernel)")
-    }
-
-    var inCount: Int { i[0] * i[1] * i[2] }
-    var outCount: Int { o[0] * o[1] * o[2] }
-    var kernelCount: Int { k[0] * k[1] * k[2] }
-    /// Rows of the column matrix: one per (input channel, kernel offset).
-    var colRows: Int { cin * kernelCount }
-    /// Output rows (od, oh) per im2col chunk, keeping the column buffer near 4 MB.
-    var rowsPerChunk: Int { max(1, min(o[0] * o[1], (1 << 20) / max(1, colRows * o[2]))) }
-}
-
-/// Writes columns for output rows `r0..<r1` (row = od * oH + oh): `cols[q, (r - r0) * oW + ow]`
-/// with `q = ((c * kD + kd) * kH + kh) * kW + kw` (PyTorch weight order).
-func im2col(_ x: UnsafePointer<Float>, _ pl: ConvPlan, _ r0: Int, _ r1: Int, _ cols: UnsafeMutablePointer<Float>,
-            parallel: Bool) {
-    let ncol = (r1 - r0) * pl.o[2]
-    parallelRanges(pl.cin, grain: parallel ? max(1, (1 << 16) / max(1, pl.kernelCount * ncol)) : pl.cin + 1) { cr in
-        for c in cr {
-            forEachOffset(pl) { q, kd, kh, kw in
-                let row = cols + (c * pl.kernelCount + q) * ncol
-                let offW = kw * pl.d[2] - pl.p[2]
-                let (lo, hi) = validRange(offW, pl.s[2], pl.i[2], pl.o[2])
-                for r in r0..<r1 {
-                    let od = r / pl.o[1], oh = r - od * pl.o[1]
-                    let id = od * pl.s[0] - pl.p[0] + kd * pl.d[0]
-                    let ih = oh * pl.s[1] - pl.p[1] + kh * pl.d[1]
-                    let dst = row + (r - r0) * pl.o[2]
-                    if id < 0 || id >= pl.i[0] || ih < 0 || ih >= pl.i[1] || lo >= hi {
-                        dst.update(repeating: 0, count: pl.o[2])
-                        continue
-                    }
-                    let src = x + ((c * pl.i[0] + id) * pl.i[1] + ih) * pl.i[2] + offW
-                    if lo > 0 { dst.update(repeating: 0, count: lo) }
-                    if pl.s[2] == 1 {
-                        (dst + lo).update(from: src + lo, count: hi - lo)
-                    } else {
-                        let sw = pl.s[2]
-                        for ow in lo..<hi { dst[ow] = src[ow * sw] }
-                    }
-                    if hi < pl.o[2] { (dst + hi).update(repeating: 0, count: pl.o[2] - hi) }
-                }
-            }
-        }
-    }
-}
-
-/// Adds columns for output rows `r0..<r1` back into the input layout (the adjoint of `im2col`).
-func col2imAdd(_ cols: UnsafePointer<Float>, _ pl: ConvPlan, _ r0: Int, _ r1: Int, _ x: UnsafeMutablePointer<Float>,
-               parallel: Bool) {
-    let ncol = (r1 - r0) * pl.o[2]
-    parallelRanges(pl.cin, grain: parallel ? max(1, (1 << 16) / max(1, pl.kernelCount * ncol)) : pl.cin + 1) { cr in
-        for c in cr {
-            forEachOffset(pl) { q, kd, kh, kw in
-                let row = cols + (c * pl.kernelCount + q) * ncol
-                let offW = kw * pl.d[2] - pl.p[2]
-                let (lo, hi) = validRange(offW, pl.s[2], pl.i[2], pl.o[2])
-                if lo >= hi { return }
-                for r in r0..<r1 {
-                    let od = r / pl.o[1], oh = r - od * pl.o[1]
-                    let id = od * pl.s[0] - pl.p[0] + kd * pl.d[0]
-                    let ih = oh * pl.s[1] - pl.p[1] + kh * pl.d[1]
-                    if id < 0 || id >= pl.i[0] || ih < 0 || ih >= pl.i[1] { continue }
-                    let src = row + (r - r0) * pl.o[2]
-                    let dst = x + ((c * pl.i[0] + id) * pl.i[1] + ih) * pl.i[2] + offW
-                    let sw = pl.s[2]
-                    for ow in lo..<hi { dst[ow * sw] += src[ow] }
-                }
-            }
-        }
-    }
-}
-
-/// Calls `body(q, kd, kh, kw)` for every kernel offset in weight order.
-@inline(__always)
-private func forEachOffset(_ pl: ConvPlan, _ body: (Int, Int, Int, Int) -> Void) {
-    var q = 0
-    for kd in 0..<pl.k[0] { for kh in 0..<pl.k[1] { for kw in 0..<pl.k[2] {
-        body(q, kd, kh, kw)
-        q += 1
-    } } }
-}
-
-/// Output positions `lo..<hi` along W whose input index `ow * s + off` lies in `0..<n`.
-@inline(__always)
-private func validRange(_ off: Int, _ s: Int, _ n: Int, _ o: Int) -> (Int, Int) {
-    let lo = off >= 0 ? 0 : (-off + s - 1) / s
-    let last = n - 1 - off
-    let hi = last < 0 ? 0 : Swift.min(o, last / s + 1)
-    return (Swift.min(lo, o), hi)
-}
-
 /// Splits samples `0..<batch` over the cores: `body(samples, solo)` runs once per worker with a
 /// contiguous range; `solo` is true when one worker has all samples, so the work inside may split itself.
 func forEachSampleRange(_ batch: Int, _ body: (Range<Int>, Bool) -> Void) {
@@ -174,10 +23,34 @@ func forEachChunk(_ pl: ConvPlan, _ body: (Int, Int) -> Void) {
     }
 }
 
+/// Shift decomposition along `axis`: for each kernel tap q, output positions `lo..<hi` read input
+/// positions `lo + off ..< hi + off` (off = q·d - p); `inner` is the number of elements per position.
+struct ShiftTaps {
+    let taps: [(q: Int, off: Int, lo: Int, hi: Int)]
+    let inner: Int
+
+    init(_ pl: ConvPlan, axis a: Int) {
+        inner = (a + 1..<3).reduce(1) { $0 * pl.i[$1] }
+        taps = (0..<pl.k[a]).map { q in
+            let off = q * pl.d[a] - pl.p[a]
+            let lo = Swift.max(0, -off), hi = Swift.min(pl.o[a], pl.i[a] - off)
+            return (q, off, lo, Swift.max(lo, hi))
+        }
+    }
+}
+
+/// Weight taps repacked `[k][Co][Ci]` (from `[Co, Ci, k]`), so each tap is a plain matrix.
+func packTaps(_ w: UnsafePointer<Float>, cout: Int, cin: Int, k: Int) -> Storage {
+    let t = Storage(count: k * cout * cin)
+    for o in 0..<cout { for c in 0..<cin { for q in 0..<k { t.pointer[(q * cout + o) * cin + c] = w[(o * cin + c) * k + q] } } }
+    return t
+}
+
 /// y = conv(x, w): x `[B, Ci, in...]`, w `[Co, Ci, k...]` -> `[B, Co, out...]`.
 ///
 /// Per sample: y_b = W · im2col(x_b), by chunks of output rows; samples split over the cores.
 func convForwardKernel(_ x: Tensor, _ w: Tensor, _ g: ConvGeometry) -> (Storage, [Int]) {
+    KernelCounters.shared.record("conv")
     let sp = g.spatialRank
     precondition(x.rank == sp + 2 && w.rank == sp + 2 && x.shape[1] == w.shape[1]
                  && Array(w.shape.suffix(sp)) == g.kernel, "conv: input \(x.shape) weight \(w.shape) kernel \(g.kernel)")
@@ -185,11 +58,24 @@ func convForwardKernel(_ x: Tensor, _ w: Tensor, _ g: ConvGeometry) -> (Storage,
     let y = Storage(count: pl.batch * pl.cout * pl.outCount)
     let l = pl.outCount, li = pl.inCount, kc = pl.colRows
     let px = x.storage.pointer, pw = w.storage.pointer, py = y.pointer
+    let shift = pl.pointwise ? nil : pl.shiftAxis.map { ShiftTaps(pl, axis: $0) }
+    let taps = shift.map { _ in packTaps(pw, cout: pl.cout, cin: pl.cin, k: pl.kernelCount) }
     forEachSampleRange(pl.batch) { samples, solo in
         let gemm = solo ? sgemmParallel : sgemm
         if pl.pointwise {
             for b in samples {
                 gemm(false, false, pl.cout, l, pl.cin, 1, pw, pl.cin, px + b * pl.cin * li, l, 0, py + b * pl.cout * l, l)
+            }
+            return
+        }
+        if let shift, let taps {
+            // y_b[:, o] = sum_q W_q x_b[:, o + off_q]: one product per tap over its valid range
+            for b in samples {
+                (py + b * pl.cout * l).update(repeating: 0, count: pl.cout * l)
+                for t in shift.taps where t.hi > t.lo {
+                    gemm(false, false, pl.cout, (t.hi - t.lo) * shift.inner, pl.cin, 1, taps.pointer + t.q * pl.cout * pl.cin, pl.cin,
+                         px + b * pl.cin * li + (t.lo + t.off) * shift.inner, li, 1, py + b * pl.cout * l + t.lo * shift.inner, l)
+                }
             }
             return
         }
@@ -209,17 +95,31 @@ func convForwardKernel(_ x: Tensor, _ w: Tensor, _ g: ConvGeometry) -> (Storage,
 ///
 /// Per sample: dx_b = col2im(Wᵀ · g_b), by chunks of output rows; samples split over the cores.
 func convDataKernel(_ gy: Tensor, _ w: Tensor, _ g: ConvGeometry, inputSize: [Int]) -> (Storage, [Int]) {
+    KernelCounters.shared.record("convData")
     let sp = g.spatialRank
     let pl = ConvPlan(g, batch: gy.shape[0], cin: w.shape[1], cout: w.shape[0], input: inputSize)
     precondition(gy.shape == [pl.batch, pl.cout] + Array(pl.o.suffix(sp)), "convData: grad \(gy.shape) weight \(w.shape)")
     let l = pl.outCount, li = pl.inCount, kc = pl.colRows
     let dx = Storage(count: pl.batch * pl.cin * li)
     let pg = gy.storage.pointer, pw = w.storage.pointer, pd = dx.pointer
+    let shift = pl.pointwise ? nil : pl.shiftAxis.map { ShiftTaps(pl, axis: $0) }
+    let taps = shift.map { _ in packTaps(pw, cout: pl.cout, cin: pl.cin, k: pl.kernelCount) }
     forEachSampleRange(pl.batch) { samples, solo in
         let gemm = solo ? sgemmParallel : sgemm
         if pl.pointwise {
             for b in samples {
                 gemm(true, false, pl.cin, l, pl.cout, 1, pw, pl.cin, pg + b * pl.cout * l, l, 0, pd + b * pl.cin * li, li)
+            }
+            return
+        }
+        if let shift, let taps {
+            // dx_b[:, o + off_q] += W_qᵀ g_b[:, o]
+            for b in samples {
+                (pd + b * pl.cin * li).update(repeating: 0, count: pl.cin * li)
+                for t in shift.taps where t.hi > t.lo {
+                    gemm(true, false, pl.cin, (t.hi - t.lo) * shift.inner, pl.cout, 1, taps.pointer + t.q * pl.cout * pl.cin, pl.cin,
+                         pg + b * pl.cout * l + t.lo * shift.inner, l, 1, pd + b * pl.cin * li + (t.lo + t.off) * shift.inner, li)
+                }
             }
             return
         }
@@ -240,6 +140,7 @@ func convDataKernel(_ gy: Tensor, _ w: Tensor, _ g: ConvGeometry, inputSize: [In
 ///
 /// Each worker accumulates its samples' g_b · im2col(x_b)ᵀ into its own buffer; the buffers are summed.
 func convWeightKernel(_ x: Tensor, _ gy: Tensor, _ g: ConvGeometry) -> (Storage, [Int]) {
+    KernelCounters.shared.record("convWeight")
     let sp = g.spatialRank
     let pl = ConvPlan(g, batch: x.shape[0], cin: x.shape[1], cout: gy.shape[1], input: Array(x.shape.suffix(sp)))
     precondition(gy.shape == [pl.batch, pl.cout] + Array(pl.o.suffix(sp)), "convWeight: grad \(gy.shape) input \(x.shape)")
@@ -248,6 +149,7 @@ func convWeightKernel(_ x: Tensor, _ gy: Tensor, _ g: ConvGeometry) -> (Storage,
     let parts = min(TensorEngine.threads, pl.batch)
     let acc = Storage(zeros: wc * Swift.max(parts, 1))
     let px = x.storage.pointer, pg = gy.storage.pointer, pa = acc.pointer
+    let shift = pl.pointwise ? nil : pl.shiftAxis.map { ShiftTaps(pl, axis: $0) }
     forEachSampleRange(pl.batch) { samples, solo in
         let gemm = solo ? sgemmParallel : sgemm
         // worker index from its first sample (ranges are p * batch / parts ..< ...)
@@ -257,6 +159,21 @@ func convWeightKernel(_ x: Tensor, _ gy: Tensor, _ g: ConvGeometry) -> (Storage,
             for b in samples {
                 gemm(false, true, pl.cout, pl.cin, l, 1, pg + b * pl.cout * l, l, px + b * pl.cin * li, li, 1, dw, pl.cin)
             }
+            return
+        }
+        if let shift {
+            // dW_q += g_b[:, lo..<hi] x_b[:, lo + off ..< hi + off]ᵀ, accumulated per tap, then unpacked
+            let tapAcc = Storage(zeros: pl.kernelCount * pl.cout * pl.cin)
+            for b in samples {
+                for t in shift.taps where t.hi > t.lo {
+                    gemm(false, true, pl.cout, pl.cin, (t.hi - t.lo) * shift.inner, 1, pg + b * pl.cout * l + t.lo * shift.inner, l,
+                         px + b * pl.cin * li + (t.lo + t.off) * shift.inner, li, 1, tapAcc.pointer + t.q * pl.cout * pl.cin, pl.cin)
+                }
+            }
+            let k = pl.kernelCount
+            for o in 0..<pl.cout { for c in 0..<pl.cin { for q in 0..<k {
+                dw[(o * pl.cin + c) * k + q] += tapAcc.pointer[(q * pl.cout + o) * pl.cin + c]
+            } } }
             return
         }
         let cols = Storage(count: kc * pl.rowsPerChunk * pl.o[2])

@@ -72,6 +72,12 @@ func mapUnary<F: UnaryFn>(_: F.Type, _ src: UnsafePointer<Float>, _ dst: UnsafeM
     }
 }
 
+/// Applies `F` to two same-length buffers.
+func mapBinaryInto<F: BinaryFn>(_: F.Type, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
+                                _ out: UnsafeMutablePointer<Float>, _ n: Int) {
+    parallelRanges(n, grain: 1 << 17) { r in for i in r { out[i] = F.f(a[i], b[i]) } }
+}
+
 /// Applies `F` to two tensors broadcast to `outShape`, into a new storage.
 func mapBinary<F: BinaryFn>(_: F.Type, _ a: Tensor, _ b: Tensor, outShape: [Int]) -> Storage {
     let n = outShape.reduce(1, *)

@@ -52,3 +52,25 @@ struct UncheckedSendableBox<T>: @unchecked Sendable {
     let value: T
     init(_ value: T) { self.value = value }
 }
+
+/// Counts of conv kernel calls by kind, for tests that check which work a gradient does.
+final class KernelCounters: @unchecked Sendable {
+    /// The process-wide counters.
+    static let shared = KernelCounters()
+    private let lock = NSLock()
+    private var counts: [String: Int] = [:]
+
+    /// Adds one call of `kind`.
+    func record(_ kind: String) {
+        lock.lock()
+        counts[kind, default: 0] += 1
+        lock.unlock()
+    }
+
+    /// Calls of `kind` so far.
+    func count(_ kind: String) -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return counts[kind] ?? 0
+    }
+}

@@ -111,3 +111,70 @@ func maxRun(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, _ o
         }
     }
 }
+
+/// sum(a ⊙ b) over sorted `axes` (keep-dims shape): the last run of adjacent axes is reduced
+/// straight from the two inputs, any earlier runs by `reduceKernel`.
+func mulSumKernel(_ a: Tensor, _ b: Tensor, axes: [Int]) -> (Storage, [Int]) {
+    guard let hi = axes.last else {
+        let out = Storage(count: a.count)
+        mapBinaryInto(MulF.self, a.storage.pointer, b.storage.pointer, out.pointer, a.count)
+        return (out, a.shape)
+    }
+    var lo = hi
+    while let p = axes.firstIndex(of: lo), p > 0, axes[p - 1] == lo - 1 { lo -= 1 }
+    let outer = a.shape[0..<lo].reduce(1, *)
+    let r = a.shape[lo...hi].reduce(1, *)
+    let inner = a.shape[(hi + 1)...].reduce(1, *)
+    let out = Storage(count: outer * inner)
+    let pa = UnsafePointer(a.storage.pointer), pb = UnsafePointer(b.storage.pointer), po = out.pointer
+    if inner == 1 {
+        parallelRanges(outer, grain: max(1, (1 << 17) / max(r, 1))) { range in
+            for o in range { po[o] = Float(dotContiguous(pa + o * r, pb + o * r, r)) }
+        }
+    } else {
+        let work = { (o: Int, lo: Int, hi: Int) in
+            let d = po + o * inner
+            for i in lo..<hi { d[i] = 0 }
+            for k in 0..<r {
+                let xa = pa + (o * r + k) * inner, xb = pb + (o * r + k) * inner
+                for i in lo..<hi { d[i] += xa[i] * xb[i] }
+            }
+        }
+        if outer >= TensorEngine.threads {
+            parallelRanges(outer, grain: max(1, (1 << 17) / max(r * inner, 1))) { range in
+                for o in range { work(o, 0, inner) }
+            }
+        } else {
+            for o in 0..<outer {
+                parallelRanges(inner, grain: max(1024, (1 << 17) / max(r, 1))) { range in
+                    work(o, range.lowerBound, range.upperBound)
+                }
+            }
+        }
+    }
+    var kept = a.shape
+    for i in lo...hi { kept[i] = 1 }
+    let rest = axes.filter { $0 < lo }
+    if rest.isEmpty { return (out, kept) }
+    return reduceKernel(Tensor(shape: kept, storage: out), axes: rest, isMax: false)
+}
+
+/// Dot product of `n` contiguous float pairs with Double accumulators.
+@inline(__always)
+func dotContiguous(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) -> Double {
+    var acc = SIMD8<Double>()
+    var i = 0
+    let ra = UnsafeRawPointer(a), rb = UnsafeRawPointer(b)
+    while i + 8 <= n {
+        let va = ra.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
+        let vb = rb.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
+        acc += SIMD8<Double>(va * vb)
+        i += 8
+    }
+    var s = acc.sum()
+    while i < n {
+        s += Double(a[i] * b[i])
+        i += 1
+    }
+    return s
+}

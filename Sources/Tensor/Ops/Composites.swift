@@ -40,7 +40,7 @@ public func meanSquaredError(_ a: Tensor, _ b: Tensor) -> Tensor {
 public func layerNorm(_ x: Tensor, weight: Tensor? = nil, bias: Tensor? = nil, eps: Float = 1e-5) -> Tensor {
     let mu = x.mean(axes: [-1], keepDims: true)
     let d = x - mu
-    let v = (d * d).mean(axes: [-1], keepDims: true)
+    let v = mulSum(d, d, axes: [x.rank - 1]) * (1 / Float(x.shape[x.rank - 1]))
     var y = d * (v + eps).pow(-0.5)
     if let weight { y = y * weight }
     if let bias { y = y + bias }
@@ -55,10 +55,18 @@ public func groupNorm(_ x: Tensor, groups: Int, weight: Tensor? = nil, bias: Ten
     let g = x.reshape([b, groups, x.count / (b * groups)])
     let mu = g.mean(axes: [2], keepDims: true)
     let d = g - mu
-    let v = (d * d).mean(axes: [2], keepDims: true)
-    var y = (d * (v + eps).pow(-0.5)).reshape(x.shape)
+    let v = mulSum(d, d, axes: [2]) * (1 / Float(g.shape[2]))
+    let rstd = (v + eps).pow(-0.5)
     let chan = [1, c] + [Int](repeating: 1, count: x.rank - 2)
-    if let weight { y = y * weight.reshape(chan) }
+    var y: Tensor
+    if let weight {
+        // fold rstd (per sample and group) and weight (per channel) into one small factor,
+        // so the full-size tensor is multiplied once: y = (x - mean) · (rstd · weight)
+        let perChannel = rstd.expand(to: [b, groups, c / groups]).reshape([b, c] + Array(chan.dropFirst(2)))
+        y = d.reshape(x.shape) * (perChannel * weight.reshape(chan))
+    } else {
+        y = (d * rstd).reshape(x.shape)
+    }
     if let bias { y = y + bias.reshape(chan) }
     return y
 }

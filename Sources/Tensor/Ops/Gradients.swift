@@ -10,11 +10,17 @@ extension Op {
         // Elementwise rules accept a gradient that is only broadcastable to the output, and
         // return gradients only broadcastable to their input (see `acceptsBroadcastGradient`).
         case .add:
-            return [only(0) { g.sumBroadcast(to: x[0].shape, output: out.shape) }, only(1) { g.sumBroadcast(to: x[1].shape, output: out.shape) }]
+            return [only(0) { g.sumBroadcast(to: x[0].shape, output: out.shape) },
+                    only(1) { g.sumBroadcast(to: x[1].shape, output: out.shape) }]
         case .sub:
-            return [only(0) { g.sumBroadcast(to: x[0].shape, output: out.shape) }, only(1) { (-g).sumBroadcast(to: x[1].shape, output: out.shape) }]
+            return [only(0) { g.sumBroadcast(to: x[0].shape, output: out.shape) },
+                    only(1) { -g.sumBroadcast(to: x[1].shape, output: out.shape) }]
         case .mul:
-            return [only(0) { (g * x[1]).sumBroadcast(to: x[0].shape, output: out.shape) }, only(1) { (g * x[0]).sumBroadcast(to: x[1].shape, output: out.shape) }]
+            return [only(0) { productSumBroadcast(g, x[1], to: x[0].shape, output: out.shape) },
+                    only(1) { productSumBroadcast(g, x[0], to: x[1].shape, output: out.shape) }]
+        case .mulSum:
+            // d/da sum(a b) = b (g broadcast over the summed axes), and symmetrically
+            return [only(0) { g * x[1] }, only(1) { g * x[0] }]
         case .div:
             // d(a/b) = da / b - a db / b^2
             return [only(0) { (g / x[1]).sumBroadcast(to: x[0].shape, output: out.shape) },
@@ -91,10 +97,25 @@ extension Op {
     /// Other ops get the gradient expanded to the output's shape first.
     var acceptsBroadcastGradient: Bool {
         switch self {
-        case .add, .sub, .mul, .div, .unary, .pow: return true
+        case .add, .sub, .mul, .div, .unary, .pow, .mulSum: return true
         default: return false
         }
     }
+}
+
+/// (g ⊙ other) summed to be broadcastable to `target` (see `sumBroadcast`), with the product
+/// and the reduction fused when both factors have the output's full shape.
+func productSumBroadcast(_ g: Tensor, _ other: Tensor, to target: [Int], output: [Int]) -> Tensor {
+    guard g.shape == output, other.shape == output, target != output else {
+        return (g * other).sumBroadcast(to: target, output: output)
+    }
+    let r = output.count
+    let theirs = [Int](repeating: 1, count: r - target.count) + target
+    let axes = (0..<r).filter { theirs[$0] == 1 && output[$0] != 1 }
+    if axes.isEmpty { return (g * other).reshape(target) }
+    let s = mulSum(g, other, axes: axes)
+    let dropped = Array(s.shape.dropFirst(r - target.count))
+    return s.shape == dropped ? s : s.reshape(dropped)
 }
 
 /// `shape` with the given axes set to 1.

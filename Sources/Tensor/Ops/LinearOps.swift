@@ -12,21 +12,16 @@ extension Tensor {
         precondition(w.rank == 2, "matmul: right operand must be a matrix, got \(w.shape)")
         let k = shape[rank - 1]
         let flat = rank == 2 ? self : reshape([count / k, k])
-        let y = Tensor_matmul(flat, w, transB: transB)
+        let y = mmOp(flat, w, transA: false, transB: transB)
         let n = y.shape[1]
         return rank == 2 ? y : y.reshape(Array(shape.dropLast()) + [n])
     }
 }
 
-/// Disambiguates the free function from the method of the same name.
-@inline(__always)
-private func Tensor_matmul(_ a: Tensor, _ b: Tensor, transB: Bool) -> Tensor {
-    matmul(a, b, transA: false, transB: transB)
-}
-
 /// Convolution (cross-correlation) of x `[B, Ci, in...]` with w `[Co, Ci, k...]` -> `[B, Co, out...]`.
 ///
-/// y[b, o, p] = sum_{c, q} w[o, c, q] x[b, c, p*s - pad + q*d], computed by im2col + sgemm.
+/// y[b, o, p] = sum_{c, q} w[o, c, q] x[b, c, p*s - pad + q*d], computed by im2col + sgemm, or for
+/// 1-D and temporal kernels as one shifted sgemm per tap.
 public func conv(_ x: Tensor, _ w: Tensor, _ geometry: ConvGeometry) -> Tensor {
     let (s, shape) = convForwardKernel(x, w, geometry)
     return Tensor.result(.conv(geometry), [x, w], shape: shape, storage: s)
@@ -44,7 +39,7 @@ public func convWeight(_ x: Tensor, _ g: Tensor, _ geometry: ConvGeometry) -> Te
     return Tensor.result(.convWeight(geometry), [x, g], shape: shape, storage: s)
 }
 
-// Names the backward table can call from inside `Op`, where `matmul`, `conv`, … name enum cases.
+// Names usable where `matmul`, `conv`, … mean something else (enum cases inside `Op`, methods).
 func mmOp(_ a: Tensor, _ b: Tensor, transA: Bool, transB: Bool) -> Tensor { matmul(a, b, transA: transA, transB: transB) }
 func convOp(_ x: Tensor, _ w: Tensor, _ g: ConvGeometry) -> Tensor { conv(x, w, g) }
 func convDataOp(_ g: Tensor, _ w: Tensor, _ geo: ConvGeometry, inputSize: [Int]) -> Tensor { convData(g, w, geo, inputSize: inputSize) }

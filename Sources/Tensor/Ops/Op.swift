@@ -14,6 +14,9 @@ enum Op {
     case pow(Float)
     /// Sum over the axes (inputs' axes; output keeps them when `keepDims`).
     case sum(axes: [Int])
+    /// sum(a ⊙ b) over the axes, keeping them (a and b of one shape): a product and its
+    /// reduction in one pass, as in the gradient of a broadcast scale.
+    case mulSum(axes: [Int])
     /// Max over the axes.
     case max(axes: [Int])
     /// Same elements, new shape.

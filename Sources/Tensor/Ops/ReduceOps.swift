@@ -62,3 +62,12 @@ extension Tensor {
         return r.shape == target ? r : r.reshape(target)
     }
 }
+
+/// sum(a ⊙ b) over `axes`, keeping them as size 1; a and b have the same shape.
+/// One pass over the inputs for the last run of adjacent axes (no product tensor).
+public func mulSum(_ a: Tensor, _ b: Tensor, axes: [Int]) -> Tensor {
+    precondition(a.shape == b.shape, "mulSum: shapes \(a.shape) and \(b.shape) differ")
+    let ax = normalizeAxes(axes, rank: a.rank)
+    let (s, kept) = mulSumKernel(a, b, axes: ax)
+    return Tensor.result(.mulSum(axes: ax), [a, b], shape: kept, storage: s)
+}

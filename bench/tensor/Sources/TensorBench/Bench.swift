@@ -16,6 +16,13 @@ func median(steps: Int, warmup: Int, _ body: () -> Void) -> Double {
     return ts[ts.count / 2]
 }
 
+/// Minor page faults of this process so far.
+func minorFaults() -> Int {
+    var u = rusage()
+    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &u)
+    return u.ru_minflt
+}
+
 /// DDPM linear schedule: sqrt(ᾱ_t) and sqrt(1 - ᾱ_t) for t < steps, in Double then Float.
 func schedule(_ steps: Int) -> ([Float], [Float]) {
     var ab = 1.0
@@ -90,7 +97,11 @@ func benchConv(steps: Int, batch: Int = 4, parts: Set<String> = ["a_fwd", "c_ful
     let chosen = all.filter { parts.contains($0.0) }
     for (_, f) in chosen { f() }  // grow the buffer pool to the largest step's working set first
     var r: [String: Double] = [:]
-    for (name, f) in chosen.reversed() { r[name] = median(steps: steps, warmup: 1, f) }
+    for (name, f) in chosen.reversed() {
+        let f0 = minorFaults()
+        r[name] = median(steps: steps, warmup: 1, f)
+        r[name + "_minor_faults_per_call"] = Double(minorFaults() - f0) / Double(steps + 1)
+    }
     return r
 }
 

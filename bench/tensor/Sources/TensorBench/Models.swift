@@ -55,6 +55,11 @@ final class AdaMLP: Module {
     }
 }
 
+/// A layer mapping `[B, C, ...]` to `[B, C', ...]`.
+protocol ConvLike { func apply(_ x: Tensor) -> Tensor }
+extension Conv: ConvLike { func apply(_ x: Tensor) -> Tensor { self(x) } }
+extension VideoConv: ConvLike { func apply(_ x: Tensor) -> Tensor { self(x) } }
+
 /// One ResBlock of conv_disc_torch.py for video ("v") or audio ("a").
 final class ResBlock: Module {
     let video: Bool
@@ -62,8 +67,7 @@ final class ResBlock: Module {
     let inNorm: GroupNorm
     let outNorm: GroupNorm
     let emb: AdaptiveScaleShift
-    let vconv: VideoConv?
-    let aconv: Conv?
+    let conv: Module & ConvLike
     let out: Conv
     let skip: Conv?
 
@@ -75,11 +79,9 @@ final class ResBlock: Module {
         emb = AdaptiveScaleShift(embeddingDim: tdim, channels: co, rng: &rng)
         let k1 = video ? [1, 1, 1] : [1]
         if video {
-            vconv = VideoConv(ci, co, rng: &rng)
-            aconv = nil
+            conv = VideoConv(ci, co, rng: &rng)
         } else {
-            vconv = nil
-            aconv = Conv.conv1d(ci, co, kernel: 3, padding: dilation, dilation: dilation, rng: &rng)
+            conv = Conv.conv1d(ci, co, kernel: 3, padding: dilation, dilation: dilation, rng: &rng)
         }
         out = Conv(co, co, kernel: k1, zeroInit: true, rng: &rng)
         skip = ci == co ? nil : Conv(ci, co, kernel: k1, rng: &rng)
@@ -92,7 +94,7 @@ final class ResBlock: Module {
 
     func callAsFunction(_ x: Tensor, _ semb: Tensor) -> Tensor {
         let a = inNorm(x).silu()
-        var h = pool(video ? vconv!(a) : aconv!(a))
+        var h = pool(conv.apply(a))
         h = emb(outNorm(h), semb)
         h = out(h.silu())
         let s = pool(x)
@@ -101,7 +103,7 @@ final class ResBlock: Module {
 
     func namedParameters() -> [(String, Tensor)] {
         var r = prefixed("in_norm", inNorm) + prefixed("emb", emb)
-        r += video ? prefixed("conv", vconv!) : prefixed("conv", aconv!)
+        r += prefixed("conv", conv)
         r += prefixed("out", out)
         if let skip { r += prefixed("skip", skip) }
         return r

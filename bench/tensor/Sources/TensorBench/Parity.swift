@@ -31,7 +31,7 @@ func runParity(_ name: String, dir: URL) throws {
         out = [("h_r", hr), ("grad_a", ga), ("grad_v", gv), ("loss", loss)]
         model = d
     }
-    let loss = out.last!.1
+    guard let loss = out.last?.1 else { return }
     let grads = gradient(of: loss, wrt: model.parameters())
     for ((k, _), g) in zip(model.namedParameters(), grads) { out.append(("grad.\(k)", g)) }
     try Safetensors.write(out.map { ($0.0, $0.1.detach()) }, to: dir.appendingPathComponent("\(name)_swift.safetensors"))
