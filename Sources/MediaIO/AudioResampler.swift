@@ -54,13 +54,18 @@ final class AudioResampler {
         case .mix: for i in 0..<channels { matrix[i] = 1 / Double(channels) }
         }
         try check(swr_set_matrix(swr, matrix, Int32(channels)), input: input, step: step)
-        if engine == .soxr {
-            let obj = UnsafeMutableRawPointer(swr)
-            try check(av_opt_set(obj, "resampler", "soxr", 0), input: input, step: "selecting soxr")
-            try check(av_opt_set_double(obj, "precision", 20, 0), input: input, step: "setting soxr precision")
-            try check(av_opt_set_int(obj, "cheby", 0, 0), input: input, step: "setting soxr cheby")
-        }
+        try Self.select(engine, on: swr, input: input)
         try check(swr_init(swr), input: input, step: step)
+    }
+
+    /// Selects the engine on an unopened SwrContext: `.soxr` = soxr at precision 20, no
+    /// Chebyshev pass-band, soxr's own cutoff (its HQ recipe); `.swr` keeps the defaults.
+    static func select(_ engine: ResamplerEngine, on swr: OpaquePointer, input: String) throws {
+        guard engine == .soxr else { return }
+        let obj = UnsafeMutableRawPointer(swr)
+        try check(av_opt_set(obj, "resampler", "soxr", 0), input: input, step: "selecting soxr")
+        try check(av_opt_set_double(obj, "precision", 20, 0), input: input, step: "setting soxr precision")
+        try check(av_opt_set_int(obj, "cheby", 0, 0), input: input, step: "setting soxr cheby")
     }
 
     /// Whether `frame` has the format, rate and channel count this resampler was made for.

@@ -28,12 +28,7 @@ public enum MonoResample {
         }
         var owned: OpaquePointer? = swr
         defer { swr_free(&owned) }
-        if engine == .soxr {
-            let obj = UnsafeMutableRawPointer(swr)
-            try check(av_opt_set(obj, "resampler", "soxr", 0), input: name, step: "selecting soxr")
-            try check(av_opt_set_double(obj, "precision", 20, 0), input: name, step: "setting soxr precision")
-            try check(av_opt_set_int(obj, "cheby", 0, 0), input: name, step: "setting soxr cheby")
-        }
+        try AudioResampler.select(engine, on: swr, input: name)
         try check(swr_init(swr), input: name, step: step)
         let capacity = Int(swr_get_out_samples(swr, Int32(samples.count))) + 256
         var out = [Float](repeating: 0, count: capacity)
