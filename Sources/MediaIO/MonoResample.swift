@@ -1,6 +1,10 @@
+// Imports every FFmpeg module: a C declaration from a header that several of them include is
+// visible only through the module clang attributes it to, which depends on the build order.
 import CAVCodec
+import CAVFormat
 import CAVUtil
 import CSWResample
+import CSWScale
 
 /// Resamples a whole mono float32 buffer in memory with libswresample (for tensors already decoded).
 public enum MonoResample {
