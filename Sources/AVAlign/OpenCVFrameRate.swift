@@ -1,5 +1,8 @@
+import CAVCodec
 import CAVFormat
 import CAVUtil
+import CSWResample
+import CSWScale
 
 /// The frame rate OpenCV 5's `VideoCapture.get(CAP_PROP_FPS)` reports, which the reference
 /// uses: the first video stream's `avg_frame_rate` after `avformat_find_stream_info`

@@ -1,4 +1,8 @@
+import CAVCodec
+import CAVFormat
 import CAVUtil
+import CSWResample
+import CSWScale
 
 /// Errors of the audio analysis.
 public enum AVAlignError: Error, CustomStringConvertible {

@@ -1,4 +1,8 @@
+import CAVCodec
+import CAVFormat
 import CAVUtil
+import CSWResample
+import CSWScale
 import Dispatch
 
 /// Keeps glibc from returning large blocks to the kernel after every frame pair: the

@@ -1,6 +1,8 @@
 import CAVCodec
+import CAVFormat
 import CAVUtil
 import CSWResample
+import CSWScale
 
 /// Folds decoded audio to mono and resamples it to float32 with libswresample (freed with `swr_free`).
 ///

@@ -1,5 +1,8 @@
 import CAVCodec
+import CAVFormat
 import CAVUtil
+import CSWResample
+import CSWScale
 
 /// Turns decoded audio frames into the mono samples covering [start, end).
 ///

@@ -1,4 +1,8 @@
+import CAVCodec
 import CAVFormat
+import CAVUtil
+import CSWResample
+import CSWScale
 import Dispatch
 
 /// A wall-clock deadline shared with FFmpeg's interrupt callback and the stdin reader (used on

@@ -1,5 +1,8 @@
 import CAVCodec
+import CAVFormat
 import CAVUtil
+import CSWResample
+import CSWScale
 
 /// One decoder and what to do with its frames, for the demux loop in `MediaReader`.
 struct DecodeLane {

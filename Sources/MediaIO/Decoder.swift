@@ -1,6 +1,8 @@
 import CAVCodec
 import CAVFormat
 import CAVUtil
+import CSWResample
+import CSWScale
 
 /// An opened decoder (`AVCodecContext`) for one stream, freed with `avcodec_free_context`.
 final class Decoder {

@@ -1,5 +1,8 @@
 import CAVCodec
+import CAVFormat
 import CAVUtil
+import CSWResample
+import CSWScale
 
 /// A mono AAC stream (FFmpeg's native encoder, fltp) fed float samples in chunks of any size.
 final class EncodeAudioStream {

@@ -1,4 +1,8 @@
+import CAVCodec
+import CAVFormat
 import CAVUtil
+import CSWResample
+import CSWScale
 
 /// An error from the MP4 encoding layer: FFmpeg's own message plus what was being done.
 public enum EncodeError: Error, CustomStringConvertible, Equatable {

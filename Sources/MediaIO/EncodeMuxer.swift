@@ -1,6 +1,8 @@
 import CAVCodec
 import CAVFormat
 import CAVUtil
+import CSWResample
+import CSWScale
 
 /// An owned MP4 `AVFormatContext` writing to a path or to a caller's file descriptor.
 final class EncodeMuxer {

@@ -1,5 +1,7 @@
 import CAVCodec
+import CAVFormat
 import CAVUtil
+import CSWResample
 import CSWScale
 
 /// An owned `AVFrame`, freed when this object goes away.

@@ -1,5 +1,7 @@
 import CAVCodec
+import CAVFormat
 import CAVUtil
+import CSWResample
 import CSWScale
 
 /// An H.264 (libx264, yuv420p) stream fed packed RGB24 pictures, optionally upscaled.

@@ -1,4 +1,8 @@
+import CAVCodec
+import CAVFormat
 import CAVUtil
+import CSWResample
+import CSWScale
 
 /// How much FFmpeg's own logging prints to stderr (process-wide).
 public enum FFmpegLog: Sendable {

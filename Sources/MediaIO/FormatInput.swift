@@ -1,5 +1,8 @@
+import CAVCodec
 import CAVFormat
 import CAVUtil
+import CSWResample
+import CSWScale
 #if canImport(Glibc)
 import Glibc
 #endif

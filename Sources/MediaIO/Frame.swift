@@ -1,5 +1,8 @@
 import CAVCodec
+import CAVFormat
 import CAVUtil
+import CSWResample
+import CSWScale
 
 /// An owned `AVFrame`, freed with `av_frame_free`.
 final class Frame {

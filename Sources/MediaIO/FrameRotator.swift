@@ -1,5 +1,8 @@
 import CAVCodec
+import CAVFormat
 import CAVUtil
+import CSWResample
+import CSWScale
 
 /// Turns decoded pictures clockwise by 90/180/270° in their own pixel format — plane by plane,
 /// the way ffmpeg's `transpose=clock|cclock` and `hflip,vflip` do before scaling — into a reused

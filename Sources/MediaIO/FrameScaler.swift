@@ -1,5 +1,7 @@
 import CAVCodec
+import CAVFormat
 import CAVUtil
+import CSWResample
 import CSWScale
 
 /// Converts decoded pictures to packed RGB24/BGR24 at the requested geometry with libswscale

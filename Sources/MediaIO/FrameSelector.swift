@@ -1,4 +1,8 @@
+import CAVCodec
+import CAVFormat
 import CAVUtil
+import CSWResample
+import CSWScale
 
 /// Chooses which decoded frame fills each output slot of a constant-rate sequence, the way
 /// ffmpeg 5.1's `fps` filter does (default `round=near`, `eof_action=round`).

@@ -3,7 +3,11 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CAVCodec
+import CAVFormat
 import CAVUtil
+import CSWResample
+import CSWScale
 
 /// Writes an MP4 file or stream: H.264 video from RGB24 pictures plus optional mono AAC audio.
 ///

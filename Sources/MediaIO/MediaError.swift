@@ -1,4 +1,8 @@
+import CAVCodec
+import CAVFormat
 import CAVUtil
+import CSWResample
+import CSWScale
 
 /// A failure while opening or decoding media; its description names the input and the reason.
 public struct MediaError: Error, CustomStringConvertible, Sendable, Equatable {

@@ -1,6 +1,8 @@
 import CAVCodec
 import CAVFormat
 import CAVUtil
+import CSWResample
+import CSWScale
 
 /// Reads `MediaInfo` and picks the audio and video streams of an opened input.
 struct MediaProbe {

@@ -1,6 +1,8 @@
 import CAVCodec
 import CAVFormat
 import CAVUtil
+import CSWResample
+import CSWScale
 
 /// Opens one input (a path, or "-" for stdin) and decodes windows of it to mono float audio and
 /// RGB/BGR frames.

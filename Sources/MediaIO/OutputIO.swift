@@ -3,8 +3,11 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CAVCodec
 import CAVFormat
 import CAVUtil
+import CSWResample
+import CSWScale
 
 /// What kind of thing a file descriptor writes to, as far as MP4 muxing cares.
 struct EncodeOutputKind {

@@ -1,5 +1,8 @@
 import CAVCodec
+import CAVFormat
 import CAVUtil
+import CSWResample
+import CSWScale
 
 /// An owned `AVPacket`, freed with `av_packet_free`.
 final class Packet {

@@ -1,5 +1,8 @@
 import CAVCodec
+import CAVFormat
 import CAVUtil
+import CSWResample
+import CSWScale
 
 /// Turns decoded pictures into the `VideoFrame`s of one decode pass: fps-mode slot selection
 /// (`FrameSelector`) or native mode (every frame with start ≤ time < end, in decode order).
