@@ -52,10 +52,10 @@ struct TrainBase: ParsableCommand {
     @Option(help: ArgumentHelp("Seed of the initial weights and of every step's examples, noise and dropout.", valueName: "N"))
     var seed: UInt64 = 0
 
-    @Option(help: ArgumentHelp("Channel widths of the three U-Net levels (default audio 64,128,128; video 48,96,128).", valueName: "LIST"))
+    @Option(help: ArgumentHelp("Channel widths of the three U-Net levels (default audio 64,128,128; video 64,128,128).", valueName: "LIST"))
     var channels: String?
 
-    @Option(help: ArgumentHelp("Space-to-depth fold of the stem (default audio 32 samples, video 4 pixels per side).", valueName: "N"))
+    @Option(help: ArgumentHelp("Space-to-depth fold of the stem (default audio 32 samples, video 8 pixels per side).", valueName: "N"))
     var fold: Int?
 
     @Option(name: .customLong("max-clips"), help: ArgumentHelp("Read at most N samples of the tar.", valueName: "N"))

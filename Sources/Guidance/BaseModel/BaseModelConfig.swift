@@ -44,9 +44,9 @@ public struct BaseModelConfig: Sendable, Equatable, Codable {
     /// The default audio model: 25,600 samples folded by 32 into 800 positions, widths 64/128/128.
     public static let defaultAudio = BaseModelConfig(modality: .audio, sampleShape: [1, 25_600], fold: 32,
                                                      channels: [64, 128, 128])
-    /// The default video model: 64×64 frames folded by 4 into 16×16 positions, widths 48/96/128.
-    public static let defaultVideo = BaseModelConfig(modality: .video, sampleShape: [16, 3, 64, 64], fold: 4,
-                                                     channels: [48, 96, 128])
+    /// The default video model: 64×64 frames folded by 8 into 8×8 positions (192 channels), widths 64/128/128.
+    public static let defaultVideo = BaseModelConfig(modality: .video, sampleShape: [16, 3, 64, 64], fold: 8,
+                                                     channels: [64, 128, 128])
 
     /// The default configuration of a modality.
     public static func standard(_ modality: BaseModality) -> BaseModelConfig {

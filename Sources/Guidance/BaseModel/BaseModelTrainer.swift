@@ -14,8 +14,11 @@ public protocol BaseTrainingData {
 /// Each step draws, from a generator seeded by (seed, step) so that a resumed run repeats an
 /// uninterrupted one, `batchSize` examples with replacement, a uniform integer step t per
 /// example and standard normal noise; replaces the text by the empty (zero) vector with
-/// probability `textDropout`; and minimises `mean((eps_theta(x_t, t, text) - eps)^2)` with Adam.
+/// probability `textDropout`; and minimises `mean((eps_theta(x_t, t, text) - eps)^2)` with Adam,
+/// gradients clipped to a global norm of `maxGradientNorm`.
 public final class BaseModelTrainer {
+    /// The global gradient-norm bound applied before each update.
+    public static let maxGradientNorm: Float = 1
     /// The network being trained.
     public let model: BaseUNet
     /// Its optimiser.
@@ -87,7 +90,7 @@ public final class BaseModelTrainer {
         let prediction = model(Tensor(shape: shape, data: xt), steps: steps,
                                text: Tensor(shape: [batchSize, config.textDim], data: texts))
         let loss = meanSquaredError(prediction, Tensor(shape: shape, data: eps))
-        let grads = gradient(of: loss, wrt: optimizer.parameters)
+        let (grads, _) = clipGradientNorm(gradient(of: loss, wrt: optimizer.parameters), maxNorm: Self.maxGradientNorm)
         optimizer.update(grads)
         return loss.item
     }
