@@ -43,8 +43,8 @@ struct TrainBase: ParsableCommand {
     @Option(name: .customLong("batch-size"), help: ArgumentHelp("Examples per step.", valueName: "N"))
     var batchSize: Int = 8
 
-    @Option(help: ArgumentHelp("Adam learning rate.", valueName: "RATE"))
-    var lr: Float = 5e-4
+    @Option(help: ArgumentHelp("Adam learning rate (default 5e-4, or the checkpoint's with --resume).", valueName: "RATE"))
+    var lr: Float?
 
     @Option(name: .customLong("text-dropout"), help: ArgumentHelp("Probability of training on the empty prompt.", valueName: "P"))
     var textDropout: Double = 0.1
@@ -67,7 +67,7 @@ struct TrainBase: ParsableCommand {
     @Option(name: .customLong("checkpoint-every"), help: ArgumentHelp("Steps between checkpoints.", valueName: "N"))
     var checkpointEvery: Int = 500
 
-    @Option(help: ArgumentHelp("Continue from a checkpoint (its configuration, seed, batch size and dropout; --lr still applies).", valueName: "FILE"))
+    @Option(help: ArgumentHelp("Continue from a checkpoint (its configuration, seed, batch size, dropout and learning rate unless --lr is given).", valueName: "FILE"))
     var resume: String?
 
     @Option(name: .customLong("log-every"), help: ArgumentHelp("Steps between loss lines on stderr.", valueName: "N"))
@@ -79,7 +79,7 @@ struct TrainBase: ParsableCommand {
     mutating func validate() throws {
         guard steps >= 0 else { throw ValidationError("--steps must not be negative") }
         guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1") }
-        guard lr > 0, lr.isFinite else { throw ValidationError("--lr must be positive") }
+        if let lr, !(lr > 0 && lr.isFinite) { throw ValidationError("--lr must be positive") }
         guard (0...1).contains(textDropout) else { throw ValidationError("--text-dropout must be in [0, 1]") }
         guard checkpointEvery >= 1, logEvery >= 1 else { throw ValidationError("--checkpoint-every and --log-every must be at least 1") }
         if let maxClips, maxClips < 1 { throw ValidationError("--max-clips must be at least 1") }
@@ -111,9 +111,9 @@ struct TrainBase: ParsableCommand {
                 guard trainer.model.config.modality == modality else {
                     throw ValidationError("--resume: \(resume) is a \(trainer.model.config.modality.rawValue) checkpoint, not \(modality.rawValue)")
                 }
-                trainer.optimizer.lr = lr
+                if let lr { trainer.optimizer.lr = lr }
             } else {
-                trainer = try BaseModelTrainer(config: modelConfig(), seed: seed, lr: lr, batchSize: batchSize,
+                trainer = try BaseModelTrainer(config: modelConfig(), seed: seed, lr: lr ?? 5e-4, batchSize: batchSize,
                                                textDropout: textDropout)
             }
         } catch let error as ValidationError {

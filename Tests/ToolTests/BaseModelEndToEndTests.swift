@@ -20,7 +20,7 @@ final class BaseModelEndToEndTests: XCTestCase {
         try FileManager.default.createDirectory(at: models, withIntermediateDirectories: true)
         let tiny = ["--channels", "8,8,16", "--batch-size", "2", "--log-every", "1"]
         let ckpt = dir.appendingPathComponent("a.ckpt").path
-        let first = try Tool.run(["train-base", "--modality", "audio", tar, "--steps", "2", "--checkpoint", ckpt,
+        let first = try Tool.run(["train-base", "--modality", "audio", tar, "--steps", "2", "--lr", "0.002", "--checkpoint", ckpt,
                                   "-o", dir.appendingPathComponent("a2.safetensors").path] + tiny)
         XCTAssertEqual(first.status, 0, first.stderr)
         XCTAssertTrue(first.stderr.contains("step 2/2 loss"), first.stderr)
@@ -29,6 +29,7 @@ final class BaseModelEndToEndTests: XCTestCase {
                                     "-o", models.appendingPathComponent("audio.safetensors").path] + tiny)
         XCTAssertEqual(resumed.status, 0, resumed.stderr)
         XCTAssertTrue(resumed.stderr.contains("steps 2 -> 3"), resumed.stderr)
+        XCTAssertTrue(resumed.stderr.contains("lr 0.002,"), "a resumed run keeps the checkpoint's learning rate: \(resumed.stderr)")
         XCTAssertTrue(resumed.stderr.contains("step 3/3"), resumed.stderr)
         // Weights on stdout when there is no -o.
         let video = try Tool.run(["train-base", "--modality", "video", tar, "--steps", "2", "-q"] + tiny)
@@ -60,14 +61,14 @@ final class BaseModelEndToEndTests: XCTestCase {
         XCTAssertNotEqual(pairs[0].files["video.npy"], pairs[1].files["video.npy"], "each sample has its own noise")
         // Sample 1 of a run depends only on the seed and its index.
         let shard = try Tool.run(["sample", "--models", models.path, "--text", "playing drums", "--first", "1", "--count", "1",
-                                  "--steps", "2", "--sampler", "ddim", "--seed", "5"])
+                                  "--steps", "2", "--sampler", "ddim", "--seed", "5", "-q"])
         XCTAssertEqual(shard.status, 0, shard.stderr)
         let shardPath = dir.appendingPathComponent("shard.tar")
         try shard.stdout.write(to: shardPath)
         XCTAssertEqual(try samples(shardPath.path).first?.files["video.npy"], pairs[1].files["video.npy"])
 
         let unknown = try Tool.run(["sample", "--models", models.path, "--text", "zzqx blorp", "--count", "1",
-                                    "--steps", "1", "--sampler", "ddim", "-o", dir.appendingPathComponent("u.tar").path])
+                                    "--steps", "1", "--sampler", "ddim", "--cfg-audio", "1", "--cfg-video", "1", "-o", dir.appendingPathComponent("u.tar").path])
         XCTAssertEqual(unknown.status, 0, unknown.stderr)
         XCTAssertTrue(unknown.stderr.contains("generating unconditionally"), unknown.stderr)
     }

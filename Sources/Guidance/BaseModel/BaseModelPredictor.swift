@@ -2,7 +2,7 @@ import Tensor
 
 /// A trained `BaseUNet` as the diffusion core's `NoisePredictor`: the condition is a text
 /// vector shared by the batch, and `nil` (or the empty prompt) is the all-zero vector.
-public struct BaseModelPredictor: NoisePredictor, @unchecked Sendable {
+public struct BaseModelPredictor: NoisePredictor {
     /// The network.
     public let model: BaseUNet
 
