@@ -27,10 +27,14 @@ public struct BaseModelConfig: Sendable, Equatable, Codable {
     public var textDim: Int
     /// Diffusion training steps of the linear schedule (1e-4 to 0.02).
     public var diffusionSteps: Int
+    /// Adds `g(t, text) ⊙ fold(x_t)` to the output, per-channel gains from the embedding: a
+    /// full-resolution path for the noise when the folded input has more channels than the
+    /// first level (video: 192 folded channels, 64 features).
+    public var inputSkip: Bool
 
     /// Creates a configuration; see `validate()` for the constraints.
     public init(modality: BaseModality, sampleShape: [Int], fold: Int, channels: [Int], groups: Int = 8,
-                timeDim: Int = 128, textDim: Int = 256, diffusionSteps: Int = 1000) {
+                timeDim: Int = 128, textDim: Int = 256, diffusionSteps: Int = 1000, inputSkip: Bool = false) {
         self.modality = modality
         self.sampleShape = sampleShape
         self.fold = fold
@@ -39,14 +43,30 @@ public struct BaseModelConfig: Sendable, Equatable, Codable {
         self.timeDim = timeDim
         self.textDim = textDim
         self.diffusionSteps = diffusionSteps
+        self.inputSkip = inputSkip
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case modality, sampleShape, fold, channels, groups, timeDim, textDim, diffusionSteps, inputSkip
+    }
+
+    /// Decodes a configuration; files written before `inputSkip` existed have none.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(modality: try c.decode(BaseModality.self, forKey: .modality),
+                  sampleShape: try c.decode([Int].self, forKey: .sampleShape), fold: try c.decode(Int.self, forKey: .fold),
+                  channels: try c.decode([Int].self, forKey: .channels), groups: try c.decode(Int.self, forKey: .groups),
+                  timeDim: try c.decode(Int.self, forKey: .timeDim), textDim: try c.decode(Int.self, forKey: .textDim),
+                  diffusionSteps: try c.decode(Int.self, forKey: .diffusionSteps),
+                  inputSkip: try c.decodeIfPresent(Bool.self, forKey: .inputSkip) ?? false)
     }
 
     /// The default audio model: 25,600 samples folded by 32 into 800 positions, widths 64/128/128.
     public static let defaultAudio = BaseModelConfig(modality: .audio, sampleShape: [1, 25_600], fold: 32,
                                                      channels: [64, 128, 128])
-    /// The default video model: 64×64 frames folded by 8 into 8×8 positions (192 channels), widths 64/128/128.
+    /// The default video model: 64×64 frames folded by 8 into 8×8 positions (192 channels), widths 64/128/128, input skip.
     public static let defaultVideo = BaseModelConfig(modality: .video, sampleShape: [16, 3, 64, 64], fold: 8,
-                                                     channels: [64, 128, 128])
+                                                     channels: [64, 128, 128], inputSkip: true)
 
     /// The default configuration of a modality.
     public static func standard(_ modality: BaseModality) -> BaseModelConfig {
