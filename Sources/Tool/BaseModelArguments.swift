@@ -13,11 +13,13 @@ enum SamplerChoice: String, ExpressibleByArgument, CaseIterable {
     case ddpm
 
     /// The sampler for a number of model evaluations per modality (before guidance doubles them).
-    func sampler(steps: Int) throws -> any Sampler {
+    /// `thresholded` applies DPM-Solver++'s dynamic thresholding (data in [-1, 1] only).
+    func sampler(steps: Int, thresholded: Bool = true) throws -> any Sampler {
         switch self {
         case .dpmSolver:
-            if steps == 20 { return DPMSolverPlusPlus.mmDiffusionDefault() }
-            return try DPMSolverPlusPlus(nfe: steps, method: .singlestep(order: min(3, steps)), thresholding: .spec)
+            if steps == 20 && thresholded { return DPMSolverPlusPlus.mmDiffusionDefault() }
+            return try DPMSolverPlusPlus(nfe: steps, method: .singlestep(order: min(3, steps)),
+                                         thresholding: thresholded ? .spec : nil)
         case .ddim:
             return try DDIMSampler(steps: steps, eta: 0)
         case .ddpm:

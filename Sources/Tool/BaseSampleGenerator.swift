@@ -2,33 +2,37 @@ import Foundation
 import Guidance
 import MediaIO
 
-/// Independent generation from an audio and a video base model on one shared time grid.
+/// Independent generation from an audio and a video base model (no coupling: each runs its own sampler).
 struct BaseSampleGenerator {
-    let model: IndependentModalities
+    let audio: ClassifierFreeGuidance<BaseModelPredictor>
+    let video: ClassifierFreeGuidance<BaseModelPredictor>
     let schedules: [NoiseSchedule]
     let shapes: [[Int]]
-    let sampler: any Sampler
+    let scales: [Float]
+    let samplers: [any Sampler]
     let condition: [Float]?
 
     /// Wraps each model in its own classifier-free guidance (scale 1 = plain conditional).
-    init(audio: BaseUNet, video: BaseUNet, cfgAudio: Double, cfgVideo: Double, sampler: any Sampler, condition: [Float]?) throws {
+    /// `samplers` holds the audio and the video sampler (they may differ in thresholding).
+    init(audio: BaseUNet, video: BaseUNet, cfgAudio: Double, cfgVideo: Double, samplers: [any Sampler], condition: [Float]?) throws {
         let a = BaseModelPredictor(audio), v = BaseModelPredictor(video)
-        model = IndependentModalities([
-            ClassifierFreeGuidance(a, scale: cfgAudio, unconditional: a.unconditional),
-            ClassifierFreeGuidance(v, scale: cfgVideo, unconditional: v.unconditional),
-        ])
+        self.audio = ClassifierFreeGuidance(a, scale: cfgAudio, unconditional: a.unconditional)
+        self.video = ClassifierFreeGuidance(v, scale: cfgVideo, unconditional: v.unconditional)
         schedules = [try NoiseSchedule.linear(steps: audio.config.diffusionSteps),
                      try NoiseSchedule.linear(steps: video.config.diffusionSteps)]
         shapes = [[1] + audio.config.sampleShape, [1] + video.config.sampleShape]
-        self.sampler = sampler
+        scales = [audio.config.dataScale, video.config.dataScale]
+        self.samplers = samplers
         self.condition = condition
     }
 
-    /// Sample `index` of a run: noise from a generator seeded by (seed, index).
+    /// Sample `index` of a run: audio then video noise from a generator seeded by (seed, index);
+    /// each modality divided by its model's data scale.
     func generate(seed: UInt64, index: Int) throws -> (audio: Batch, video: Batch) {
         var rng = SeededRNG(seed: seed ^ (UInt64(index) &+ 1) &* 0xD1B5_4A32_D192_ED03)
-        let out = try sampler.sample(model, schedules: schedules, shapes: shapes, condition: condition, rng: &rng)
-        return (out[0], out[1])
+        let a = try samplers[0].sample(audio, schedule: schedules[0], shape: shapes[0], condition: condition, rng: &rng)
+        let v = try samplers[1].sample(video, schedule: schedules[1], shape: shapes[1], condition: condition, rng: &rng)
+        return (a.scaled(1 / Double(scales[0])), v.scaled(1 / Double(scales[1])))
     }
 
     /// The tar entries of one pair: audio clamped to [-1, 1] as float32 `[1, N]`, video as

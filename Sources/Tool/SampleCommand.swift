@@ -13,8 +13,8 @@ struct Sample: ParsableCommand {
         commandName: "sample",
         abstract: "Generate (audio, video) pairs from the two base models independently, with no joint guidance, as a prep-format tar.",
         discussion: """
-            The audio and video models denoise side by side on one shared time grid, each \
-            with its own classifier-free guidance scale, and never see each other: these are \
+            The audio and video models each run the sampler with their own classifier-free \
+            guidance scale and never see each other: these are \
             the "fake" pairs of MMDisCo's Algorithm 1. Each sample i is KEY.audio.npy (float32 \
             [1, 25600], 16 kHz), KEY.json and KEY.video.npy (uint8 [16, 3, 64, 64], 10 fps) \
             with KEY = %06d_gen of i, and depends only on --seed, i and the settings, so \
@@ -27,8 +27,9 @@ struct Sample: ParsableCommand {
             binary was built from.
 
             Samplers (--steps counts model evaluations per modality; guidance doubles them): \
-            dpm-solver++ (default; singlestep order 3, logSNR steps, dynamic thresholding; \
-            20 steps is the spec's in-domain sampler), ddim (eta 0), ddpm (ancestral; fewer \
+            dpm-solver++ (default; singlestep order 3, logSNR steps, dynamic thresholding \
+            for models whose data lie in [-1, 1], i.e. not the ×8 audio model; 20 steps is the \
+            spec's in-domain sampler), ddim (eta 0), ddpm (ancestral; fewer \
             than 1000 steps are respaced, i.e. DDIM with eta 1).
 
             Examples:
@@ -102,7 +103,9 @@ struct Sample: ParsableCommand {
                 condition = vector
             }
             generator = try BaseSampleGenerator(audio: audio, video: video, cfgAudio: cfgAudio, cfgVideo: cfgVideo,
-                                                sampler: sampler.sampler(steps: steps), condition: condition)
+                                                samplers: [sampler.sampler(steps: steps, thresholded: audio.config.dataScale == 1),
+                                                           sampler.sampler(steps: steps, thresholded: video.config.dataScale == 1)],
+                                                condition: condition)
             if !quiet { log("sample", "models from \(dir.path); \(sampler.rawValue), \(steps) steps, cfg audio \(cfgAudio) video \(cfgVideo)") }
         } catch {
             log("sample", "\(error)")

@@ -31,10 +31,15 @@ public struct BaseModelConfig: Sendable, Equatable, Codable {
     /// full-resolution path for the noise when the folded input has more channels than the
     /// first level (video: 192 folded channels, 64 features).
     public var inputSkip: Bool
+    /// The model works on `dataScale · x`: synth audio (RMS about 0.04) is drowned by the noise
+    /// early in the schedule at scale 1, so the audio model learns ×8; generated samples are
+    /// divided back.
+    public var dataScale: Float
 
     /// Creates a configuration; see `validate()` for the constraints.
     public init(modality: BaseModality, sampleShape: [Int], fold: Int, channels: [Int], groups: Int = 8,
-                timeDim: Int = 128, textDim: Int = 256, diffusionSteps: Int = 1000, inputSkip: Bool = false) {
+                timeDim: Int = 128, textDim: Int = 256, diffusionSteps: Int = 1000, inputSkip: Bool = false,
+                dataScale: Float = 1) {
         self.modality = modality
         self.sampleShape = sampleShape
         self.fold = fold
@@ -44,10 +49,11 @@ public struct BaseModelConfig: Sendable, Equatable, Codable {
         self.textDim = textDim
         self.diffusionSteps = diffusionSteps
         self.inputSkip = inputSkip
+        self.dataScale = dataScale
     }
 
     private enum CodingKeys: String, CodingKey {
-        case modality, sampleShape, fold, channels, groups, timeDim, textDim, diffusionSteps, inputSkip
+        case modality, sampleShape, fold, channels, groups, timeDim, textDim, diffusionSteps, inputSkip, dataScale
     }
 
     /// Decodes a configuration; files written before `inputSkip` existed have none.
@@ -58,12 +64,13 @@ public struct BaseModelConfig: Sendable, Equatable, Codable {
                   channels: try c.decode([Int].self, forKey: .channels), groups: try c.decode(Int.self, forKey: .groups),
                   timeDim: try c.decode(Int.self, forKey: .timeDim), textDim: try c.decode(Int.self, forKey: .textDim),
                   diffusionSteps: try c.decode(Int.self, forKey: .diffusionSteps),
-                  inputSkip: try c.decodeIfPresent(Bool.self, forKey: .inputSkip) ?? false)
+                  inputSkip: try c.decodeIfPresent(Bool.self, forKey: .inputSkip) ?? false,
+                  dataScale: try c.decodeIfPresent(Float.self, forKey: .dataScale) ?? 1)
     }
 
-    /// The default audio model: 25,600 samples folded by 32 into 800 positions, widths 64/128/128.
+    /// The default audio model: 25,600 samples folded by 32 into 800 positions, widths 64/128/128, data ×8.
     public static let defaultAudio = BaseModelConfig(modality: .audio, sampleShape: [1, 25_600], fold: 32,
-                                                     channels: [64, 128, 128])
+                                                     channels: [64, 128, 128], dataScale: 8)
     /// The default video model: 64×64 frames folded by 8 into 8×8 positions (192 channels), widths 64/128/128, input skip.
     public static let defaultVideo = BaseModelConfig(modality: .video, sampleShape: [16, 3, 64, 64], fold: 8,
                                                      channels: [64, 128, 128], inputSkip: true)
@@ -81,7 +88,7 @@ public struct BaseModelConfig: Sendable, Equatable, Codable {
         guard channels.count == 3, channels.allSatisfy({ $0 > 0 && $0 % groups == 0 }) else {
             throw GuidanceError.invalidConfiguration("base model: need 3 channel widths divisible by \(groups) groups, got \(channels)")
         }
-        guard fold >= 1, timeDim >= 4, timeDim % 2 == 0, textDim >= 1, diffusionSteps >= 2 else {
+        guard dataScale > 0, dataScale.isFinite, fold >= 1, timeDim >= 4, timeDim % 2 == 0, textDim >= 1, diffusionSteps >= 2 else {
             throw GuidanceError.invalidConfiguration("base model: invalid fold, embedding widths or step count")
         }
         switch modality {

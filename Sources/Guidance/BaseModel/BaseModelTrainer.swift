@@ -11,7 +11,7 @@ public protocol BaseTrainingData {
 
 /// Epsilon-prediction training of a `BaseUNet` on the linear schedule (1e-4 to 0.02).
 ///
-/// Each step draws, from a generator seeded by (seed, step) so that a resumed run repeats an
+/// The model sees `dataScale · x0`. Each step draws, from a generator seeded by (seed, step) so that a resumed run repeats an
 /// uninterrupted one, `batchSize` examples with replacement, a uniform integer step t per
 /// example and standard normal noise; replaces the text by the empty (zero) vector with
 /// probability `textDropout`; and minimises `mean((eps_theta(x_t, t, text) - eps)^2)` with Adam,
@@ -76,7 +76,7 @@ public final class BaseModelTrainer {
             }
             let t = rng.int(below: config.diffusionSteps)
             steps[b] = t
-            let (a, s) = (sqrtAlphaBar[t], sigma[t])
+            let (a, s) = (sqrtAlphaBar[t] * config.dataScale, sigma[t])
             for i in 0..<n {
                 let e = rng.normal()
                 eps[b * n + i] = e
