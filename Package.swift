@@ -47,6 +47,8 @@ let package = Package(
         // Benchmark drivers (not products).
         .executableTarget(name: "AVAlignBench", dependencies: ["AVAlign", "MediaIO"],
                           path: "bench/av-align/AVAlignBench"),
+        .executableTarget(name: "BaseModelsBench", dependencies: ["MediaIO", "Synth"],
+                          path: "bench/base-models/BaseModelsBench"),
         .executableTarget(name: "TensorBench", dependencies: ["Tensor", "COpenBLAS"], path: "bench/tensor/Sources/TensorBench"),
 
         .testTarget(name: "MediaIOTests", dependencies: ["MediaIO"]),

@@ -1,0 +1,120 @@
+import Foundation
+
+/// The modality a base model generates.
+public enum BaseModality: String, Sendable, CaseIterable, Codable {
+    /// Raw 16 kHz waveform `[1, 25600]`.
+    case audio
+    /// 16 RGB frames `[16, 3, 64, 64]` in [-1, 1].
+    case video
+}
+
+/// The shape and width of a base U-Net; stored in the weights file's metadata so a file
+/// rebuilds its own network.
+public struct BaseModelConfig: Sendable, Equatable, Codable {
+    /// The generated modality.
+    public var modality: BaseModality
+    /// The shape of one sample: audio `[1, L]`, video `[F, 3, H, W]`.
+    public var sampleShape: [Int]
+    /// Space-to-depth factor of the stem (audio: samples per position; video: pixels per side).
+    public var fold: Int
+    /// Channels per level, finest first (three levels: two downsamplings).
+    public var channels: [Int]
+    /// GroupNorm groups.
+    public var groups: Int
+    /// Width of the timestep embedding.
+    public var timeDim: Int
+    /// Width of the text vector (`TextEncoder.dimension`).
+    public var textDim: Int
+    /// Diffusion training steps of the linear schedule (1e-4 to 0.02).
+    public var diffusionSteps: Int
+    /// Adds `g(t, text) ⊙ fold(x_t)` to the output, per-channel gains from the embedding: a
+    /// full-resolution path for the noise when the folded input has more channels than the
+    /// first level (video: 192 folded channels, 64 features).
+    public var inputSkip: Bool
+    /// The model works on `dataScale · x`: synth audio (RMS about 0.04) is drowned by the noise
+    /// early in the schedule at scale 1, so the audio model learns ×8; generated samples are
+    /// divided back.
+    public var dataScale: Float
+
+    /// Creates a configuration; see `validate()` for the constraints.
+    public init(modality: BaseModality, sampleShape: [Int], fold: Int, channels: [Int], groups: Int = 8,
+                timeDim: Int = 128, textDim: Int = 256, diffusionSteps: Int = 1000, inputSkip: Bool = false,
+                dataScale: Float = 1) {
+        self.modality = modality
+        self.sampleShape = sampleShape
+        self.fold = fold
+        self.channels = channels
+        self.groups = groups
+        self.timeDim = timeDim
+        self.textDim = textDim
+        self.diffusionSteps = diffusionSteps
+        self.inputSkip = inputSkip
+        self.dataScale = dataScale
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case modality, sampleShape, fold, channels, groups, timeDim, textDim, diffusionSteps, inputSkip, dataScale
+    }
+
+    /// Decodes a configuration; files written before `inputSkip` existed have none.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(modality: try c.decode(BaseModality.self, forKey: .modality),
+                  sampleShape: try c.decode([Int].self, forKey: .sampleShape), fold: try c.decode(Int.self, forKey: .fold),
+                  channels: try c.decode([Int].self, forKey: .channels), groups: try c.decode(Int.self, forKey: .groups),
+                  timeDim: try c.decode(Int.self, forKey: .timeDim), textDim: try c.decode(Int.self, forKey: .textDim),
+                  diffusionSteps: try c.decode(Int.self, forKey: .diffusionSteps),
+                  inputSkip: try c.decodeIfPresent(Bool.self, forKey: .inputSkip) ?? false,
+                  dataScale: try c.decodeIfPresent(Float.self, forKey: .dataScale) ?? 1)
+    }
+
+    /// The default audio model: 25,600 samples folded by 32 into 800 positions, widths 64/128/128, data ×8.
+    public static let defaultAudio = BaseModelConfig(modality: .audio, sampleShape: [1, 25_600], fold: 32,
+                                                     channels: [64, 128, 128], dataScale: 8)
+    /// The default video model: 64×64 frames folded by 8 into 8×8 positions (192 channels), widths 64/128/128, input skip.
+    public static let defaultVideo = BaseModelConfig(modality: .video, sampleShape: [16, 3, 64, 64], fold: 8,
+                                                     channels: [64, 128, 128], inputSkip: true)
+
+    /// The default configuration of a modality.
+    public static func standard(_ modality: BaseModality) -> BaseModelConfig {
+        modality == .audio ? defaultAudio : defaultVideo
+    }
+
+    /// Channels after the space-to-depth fold (audio: fold; video: 3 · fold²).
+    public var foldedChannels: Int { modality == .audio ? fold : 3 * fold * fold }
+
+    /// Checks the sample shape against the fold, the two 4× (audio) or 2×2 (video) poolings and the groups.
+    public func validate() throws {
+        guard channels.count == 3, channels.allSatisfy({ $0 > 0 && $0 % groups == 0 }) else {
+            throw GuidanceError.invalidConfiguration("base model: need 3 channel widths divisible by \(groups) groups, got \(channels)")
+        }
+        guard dataScale > 0, dataScale.isFinite, fold >= 1, timeDim >= 4, timeDim % 2 == 0, textDim >= 1, diffusionSteps >= 2 else {
+            throw GuidanceError.invalidConfiguration("base model: invalid fold, embedding widths or step count")
+        }
+        switch modality {
+        case .audio:
+            guard sampleShape.count == 2, sampleShape[0] == 1, sampleShape[1] % (fold * 16) == 0 else {
+                throw GuidanceError.invalidConfiguration("audio base model: shape must be [1, L] with L divisible by 16·fold, got \(sampleShape)")
+            }
+        case .video:
+            guard sampleShape.count == 4, sampleShape[1] == 3, sampleShape[2] % (fold * 4) == 0,
+                  sampleShape[3] % (fold * 4) == 0 else {
+                throw GuidanceError.invalidConfiguration("video base model: shape must be [F, 3, H, W] with H, W divisible by 4·fold, got \(sampleShape)")
+            }
+        }
+    }
+
+    /// The configuration as compact JSON (safetensors metadata value).
+    public func json() -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return (try? encoder.encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+    }
+
+    /// Parses `json()` output.
+    public static func parse(json: String) throws -> BaseModelConfig {
+        do { return try JSONDecoder().decode(BaseModelConfig.self, from: Data(json.utf8)) } catch {
+            throw GuidanceError.invalidConfiguration("base model: unreadable configuration metadata: \(error)")
+        }
+    }
+}

@@ -1,0 +1,73 @@
+import Foundation
+import Guidance
+import MediaIO
+import Synth
+
+/// One modality of a prep/synth tar held in memory for base-model training.
+///
+/// Only `KEY.json` (for `caption`) and the modality's own `.npy` are decoded; the other
+/// modality's entries are skipped. Audio is cut or zero-padded to the model's length;
+/// video stays uint8 and becomes `x / 127.5 - 1` per example.
+struct BaseModelData: BaseTrainingData {
+    /// Audio examples, or empty.
+    private var audio: [[Float]] = []
+    /// Video examples as uint8 `[F, 3, H, W]`, or empty.
+    private var video: [[UInt8]] = []
+    /// Index into `textVectors` per example.
+    private var textIndex: [Int] = []
+    /// One encoded vector per distinct caption.
+    private var textVectors: [[Float]] = []
+    /// Captions in first-seen order (for the log).
+    private(set) var captions: [String] = []
+
+    /// Number of examples.
+    var count: Int { textIndex.count }
+
+    /// Reads every sample of `source` (at most `limit`) for `config`'s modality.
+    init(source: ByteSource, config: BaseModelConfig, limit: Int?) throws {
+        let reader = WebDatasetReader(tar: TarReader(source: source))
+        let encoder = TextEncoder()
+        var captionIndex: [String: Int] = [:]
+        let shape = config.sampleShape, n = shape.reduce(1, *)
+        while let sample = try reader.next() {
+            if let limit, count >= limit { break }
+            let entry = config.modality == .audio ? "audio.npy" : "video.npy"
+            guard let bytes = sample.files[entry] else { throw SampleError("\(sample.key): no \(entry)") }
+            let array = try NpyCoding.decode(bytes)
+            switch config.modality {
+            case .audio:
+                guard array.dtype == .float32 else { throw SampleError("\(sample.key): audio must be float32") }
+                var values = try array.floats()
+                values = Array(values.prefix(n)) + [Float](repeating: 0, count: max(0, n - values.count))
+                audio.append(values)
+            case .video:
+                guard array.dtype == .uint8, array.shape == shape else {
+                    throw SampleError("\(sample.key): video must be uint8 \(shape), found \(array.dtype.rawValue) \(array.shape)")
+                }
+                video.append(array.data)
+            }
+            let caption = Self.caption(sample.files["json"]) ?? ""
+            if let k = captionIndex[caption] {
+                textIndex.append(k)
+            } else {
+                captionIndex[caption] = textVectors.count
+                textIndex.append(textVectors.count)
+                textVectors.append(encoder.encode(caption).vector)
+                captions.append(caption)
+            }
+        }
+    }
+
+    /// The `caption` field of a sample's JSON sidecar, if any.
+    static func caption(_ json: [UInt8]?) -> String? {
+        guard let json, let object = try? JSONSerialization.jsonObject(with: Data(json)) as? [String: Any] else { return nil }
+        return object["caption"] as? String
+    }
+
+    /// Example `i`: model-ready values and the caption's text vector.
+    func example(_ i: Int) -> (values: [Float], text: [Float]) {
+        let text = textVectors[textIndex[i]]
+        if !audio.isEmpty { return (audio[i], text) }
+        return (video[i].map { Float($0) / 127.5 - 1 }, text)
+    }
+}

@@ -1,0 +1,172 @@
+import ArgumentParser
+import Foundation
+import Guidance
+import MediaIO
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `mmdisco-av train-base`: train one modality's text-conditional base diffusion model.
+struct TrainBase: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train-base",
+        abstract: "Train a text-conditional epsilon-prediction diffusion model on one modality of a prep-format tar.",
+        discussion: """
+            Reads KEY.json (its caption) and the chosen modality's KEY.audio.npy or \
+            KEY.video.npy of every sample; the other modality is never decoded. Linear beta \
+            schedule 1e-4 to 0.02 over 1000 steps; the caption goes through the built-in text \
+            encoder and a learned projection added to the time embedding, and is replaced by \
+            the empty prompt with probability --text-dropout (for classifier-free guidance). \
+            Loss and throughput go to stderr every --log-every steps. The weights (safetensors, \
+            PyTorch state_dict names, the network configuration in the metadata) go to -o FILE \
+            or stdout. --checkpoint also keeps the Adam state and step, which --resume continues.
+
+            Examples:
+              mmdisco-av synth --count 2000 --seed 1 | mmdisco-av train-base --modality audio -o audio.safetensors
+              mmdisco-av train-base --modality video data.tar --steps 5000 --checkpoint v.ckpt -o video.safetensors
+              mmdisco-av train-base --modality video data.tar --resume v.ckpt --steps 8000 --checkpoint v.ckpt -o video.safetensors
+            """)
+
+    @Option(help: ArgumentHelp("The modality to learn: audio or video.", valueName: "MODALITY"))
+    var modality: BaseModality
+
+    @Argument(help: ArgumentHelp("The training tar (prep or synth format); stdin when absent or '-'.", valueName: "TAR"))
+    var input: String?
+
+    @Option(name: [.short, .customLong("output")],
+            help: ArgumentHelp("Write the weights to FILE (atomically) instead of stdout.", valueName: "FILE"))
+    var output: String?
+
+    @Option(help: ArgumentHelp("Train until this many optimiser steps in all (a resumed run counts its earlier steps).", valueName: "N"))
+    var steps: Int = 2000
+
+    @Option(name: .customLong("batch-size"), help: ArgumentHelp("Examples per step.", valueName: "N"))
+    var batchSize: Int = 8
+
+    @Option(help: ArgumentHelp("Adam learning rate (default 5e-4, or the checkpoint's with --resume).", valueName: "RATE"))
+    var lr: Float?
+
+    @Option(name: .customLong("text-dropout"), help: ArgumentHelp("Probability of training on the empty prompt.", valueName: "P"))
+    var textDropout: Double = 0.1
+
+    @Option(help: ArgumentHelp("Seed of the initial weights and of every step's examples, noise and dropout.", valueName: "N"))
+    var seed: UInt64 = 0
+
+    @Option(help: ArgumentHelp("Channel widths of the three U-Net levels (default audio 64,128,128; video 64,128,128).", valueName: "LIST"))
+    var channels: String?
+
+    @Option(help: ArgumentHelp("Space-to-depth fold of the stem (default audio 32 samples, video 8 pixels per side).", valueName: "N"))
+    var fold: Int?
+
+    @Option(name: .customLong("max-clips"), help: ArgumentHelp("Read at most N samples of the tar.", valueName: "N"))
+    var maxClips: Int?
+
+    @Option(help: ArgumentHelp("Write a resumable checkpoint (weights, Adam state, step) to FILE at the end and every --checkpoint-every steps.", valueName: "FILE"))
+    var checkpoint: String?
+
+    @Option(name: .customLong("checkpoint-every"), help: ArgumentHelp("Steps between checkpoints.", valueName: "N"))
+    var checkpointEvery: Int = 500
+
+    @Option(help: ArgumentHelp("Continue from a checkpoint (its configuration, seed, batch size, dropout and learning rate unless --lr is given).", valueName: "FILE"))
+    var resume: String?
+
+    @Option(name: .customLong("log-every"), help: ArgumentHelp("Steps between loss lines on stderr.", valueName: "N"))
+    var logEvery: Int = 50
+
+    @Flag(name: [.short, .long], help: "Print only errors.")
+    var quiet = false
+
+    mutating func validate() throws {
+        guard steps >= 0 else { throw ValidationError("--steps must not be negative") }
+        guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1") }
+        if let lr, !(lr > 0 && lr.isFinite) { throw ValidationError("--lr must be positive") }
+        guard (0...1).contains(textDropout) else { throw ValidationError("--text-dropout must be in [0, 1]") }
+        guard checkpointEvery >= 1, logEvery >= 1 else { throw ValidationError("--checkpoint-every and --log-every must be at least 1") }
+        if let maxClips, maxClips < 1 { throw ValidationError("--max-clips must be at least 1") }
+        _ = try modelConfig()
+        if output == nil && isatty(1) == 1 {
+            throw ValidationError("refusing to write weights to a terminal: redirect stdout or use -o FILE")
+        }
+    }
+
+    /// The network configuration from the modality's default and --channels / --fold.
+    func modelConfig() throws -> BaseModelConfig {
+        var config = BaseModelConfig.standard(modality)
+        if let channels {
+            let widths = channels.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+            guard widths.count == 3 else { throw ValidationError("--channels needs three comma-separated widths, got '\(channels)'") }
+            config.channels = widths
+        }
+        if let fold { config.fold = fold }
+        do { try config.validate() } catch { throw ValidationError("\(error)") }
+        return config
+    }
+
+    func run() throws {
+        Interrupt.install()
+        let trainer: BaseModelTrainer
+        do {
+            if let resume {
+                trainer = try BaseModelCheckpoint.loadCheckpoint(from: URL(fileURLWithPath: resume))
+                guard trainer.model.config.modality == modality else {
+                    throw ValidationError("--resume: \(resume) is a \(trainer.model.config.modality.rawValue) checkpoint, not \(modality.rawValue)")
+                }
+                if let lr { trainer.optimizer.lr = lr }
+            } else {
+                trainer = try BaseModelTrainer(config: modelConfig(), seed: seed, lr: lr ?? 5e-4, batchSize: batchSize,
+                                               textDropout: textDropout)
+            }
+        } catch let error as ValidationError {
+            throw error
+        } catch {
+            log("train-base", "\(error)")
+            throw ExitCode(ExitStatus.fatal)
+        }
+        let data: BaseModelData
+        do {
+            let source = try input.map { $0 == "-" ? ByteSource(fileDescriptor: 0, name: "stdin") : try ByteSource(path: $0) }
+                ?? ByteSource(fileDescriptor: 0, name: "stdin")
+            data = try BaseModelData(source: source, config: trainer.model.config, limit: maxClips)
+        } catch {
+            log("train-base", "\(error)")
+            throw ExitCode(ExitStatus.fatal)
+        }
+        guard data.count > 0 else {
+            log("train-base", "the input holds no samples")
+            throw ExitCode(ExitStatus.fatal)
+        }
+        if !quiet {
+            log("train-base", "\(modality.rawValue): \(data.count) clips, \(data.captions.count) distinct captions; "
+                + "\(trainer.model.parameterCount) parameters, channels \(trainer.model.config.channels), "
+                + "batch \(trainer.batchSize), lr \(trainer.optimizer.lr), steps \(trainer.step) -> \(steps)")
+        }
+        do {
+            try BaseTrainingLoop(trainer: trainer, data: data, quiet: quiet, logEvery: logEvery,
+                                 checkpoint: checkpoint, checkpointEvery: checkpointEvery).run(until: steps)
+            try writeWeights(trainer)
+        } catch OutputError.brokenPipe {
+            exitQuietlyOnBrokenPipe()
+        } catch {
+            log("train-base", "\(error)")
+            throw ExitCode(ExitStatus.fatal)
+        }
+        if let signal = Interrupt.received {
+            log("train-base", "interrupted by signal \(signal) at step \(trainer.step); weights\(checkpoint == nil ? "" : " and checkpoint") written")
+            throw ExitCode(128 + signal)
+        }
+    }
+
+    /// Writes the weights to -o FILE (temporary file renamed) or to stdout.
+    private func writeWeights(_ trainer: BaseModelTrainer) throws {
+        let extra = ["seed": String(trainer.seed), "batch_size": String(trainer.batchSize), "lr": String(trainer.optimizer.lr)]
+        if let output {
+            try BaseTrainingLoop.atomicWrite(to: output) { try BaseModelCheckpoint.saveWeights(trainer.model, step: trainer.step, to: $0, extra: extra) }
+            if !quiet { log("train-base", "weights after \(trainer.step) steps to \(output)") }
+        } else {
+            let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("mmdisco-weights-\(UUID().uuidString).safetensors")
+            defer { try? FileManager.default.removeItem(at: tmp) }
+            try BaseModelCheckpoint.saveWeights(trainer.model, step: trainer.step, to: tmp, extra: extra)
+            try ByteSink(fileDescriptor: 1, name: "stdout").write(Array(try Data(contentsOf: tmp)))
+        }
+    }
+}

@@ -1,0 +1,103 @@
+import Foundation
+import XCTest
+@testable import MediaIO
+
+/// Runs the built binary's `train-base` and `sample` on tiny configurations.
+final class BaseModelEndToEndTests: XCTestCase {
+    /// Every sample of a tar file.
+    func samples(_ path: String) throws -> [WebDatasetSample] {
+        let reader = WebDatasetReader(tar: TarReader(source: try ByteSource(path: path)))
+        var out: [WebDatasetSample] = []
+        while let s = try reader.next() { out.append(s) }
+        return out
+    }
+
+    /// A 16-clip synth tar, and tiny audio and video models trained on it for a few steps.
+    func trainTinyModels(_ dir: URL) throws -> URL {
+        let tar = dir.appendingPathComponent("s.tar").path
+        XCTAssertEqual(try Tool.run(["synth", "--count", "16", "--seed", "3", "-q", "-o", tar]).status, 0)
+        let models = dir.appendingPathComponent("models")
+        try FileManager.default.createDirectory(at: models, withIntermediateDirectories: true)
+        let tiny = ["--channels", "8,8,16", "--batch-size", "2", "--log-every", "1"]
+        let ckpt = dir.appendingPathComponent("a.ckpt").path
+        let first = try Tool.run(["train-base", "--modality", "audio", tar, "--steps", "2", "--lr", "0.002", "--checkpoint", ckpt,
+                                  "-o", dir.appendingPathComponent("a2.safetensors").path] + tiny)
+        XCTAssertEqual(first.status, 0, first.stderr)
+        XCTAssertTrue(first.stderr.contains("step 2/2 loss"), first.stderr)
+        XCTAssertTrue(first.stderr.contains("clips/s"), first.stderr)
+        let resumed = try Tool.run(["train-base", "--modality", "audio", tar, "--steps", "3", "--resume", ckpt,
+                                    "-o", models.appendingPathComponent("audio.safetensors").path] + tiny)
+        XCTAssertEqual(resumed.status, 0, resumed.stderr)
+        XCTAssertTrue(resumed.stderr.contains("steps 2 -> 3"), resumed.stderr)
+        XCTAssertTrue(resumed.stderr.contains("lr 0.002,"), "a resumed run keeps the checkpoint's learning rate: \(resumed.stderr)")
+        XCTAssertTrue(resumed.stderr.contains("step 3/3"), resumed.stderr)
+        // Weights on stdout when there is no -o.
+        let video = try Tool.run(["train-base", "--modality", "video", tar, "--steps", "2", "-q"] + tiny)
+        XCTAssertEqual(video.status, 0, video.stderr)
+        try video.stdout.write(to: models.appendingPathComponent("video.safetensors"))
+        return models
+    }
+
+    func testTrainThenSampleWritesPrepFormatPairs() throws {
+        let dir = try Tool.temporaryDirectory(self)
+        let models = try trainTinyModels(dir)
+        let out = dir.appendingPathComponent("out.tar").path
+        let r = try Tool.run(["sample", "--models", models.path, "--text", "playing drums", "--count", "2",
+                              "--steps", "2", "--sampler", "ddim", "--seed", "5", "-o", out])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let pairs = try samples(out)
+        XCTAssertEqual(pairs.map(\.key), ["000000_gen", "000001_gen"])
+        for pair in pairs {
+            let audio = try NpyCoding.decode(try XCTUnwrap(pair.files["audio.npy"]))
+            XCTAssertEqual(audio.dtype, .float32)
+            XCTAssertEqual(audio.shape, [1, 25_600])
+            let video = try NpyCoding.decode(try XCTUnwrap(pair.files["video.npy"]))
+            XCTAssertEqual(video.dtype, .uint8)
+            XCTAssertEqual(video.shape, [16, 3, 64, 64])
+            let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(try XCTUnwrap(pair.files["json"]))) as? [String: Any])
+            XCTAssertEqual(json["caption"] as? String, "playing drums")
+            XCTAssertEqual(json["sampler"] as? String, "ddim")
+        }
+        XCTAssertNotEqual(pairs[0].files["video.npy"], pairs[1].files["video.npy"], "each sample has its own noise")
+        // Sample 1 of a run depends only on the seed and its index.
+        let shard = try Tool.run(["sample", "--models", models.path, "--text", "playing drums", "--first", "1", "--count", "1",
+                                  "--steps", "2", "--sampler", "ddim", "--seed", "5", "-q"])
+        XCTAssertEqual(shard.status, 0, shard.stderr)
+        let shardPath = dir.appendingPathComponent("shard.tar")
+        try shard.stdout.write(to: shardPath)
+        XCTAssertEqual(try samples(shardPath.path).first?.files["video.npy"], pairs[1].files["video.npy"])
+
+        let unknown = try Tool.run(["sample", "--models", models.path, "--text", "zzqx blorp", "--count", "1",
+                                    "--steps", "1", "--sampler", "ddim", "--cfg-audio", "1", "--cfg-video", "1", "-o", dir.appendingPathComponent("u.tar").path])
+        XCTAssertEqual(unknown.status, 0, unknown.stderr)
+        XCTAssertTrue(unknown.stderr.contains("generating unconditionally"), unknown.stderr)
+    }
+
+    /// Training on audio must not decode the video entries: here they are not even npy files.
+    func testAudioTrainingNeverReadsTheVideo() throws {
+        let dir = try Tool.temporaryDirectory(self)
+        let r = try Tool.shell("""
+            set -e; cd '\(dir.path)'; '\(Tool.binary.path)' synth --count 4 -q -o s.tar; mkdir x; tar xf s.tar -C x
+            for f in x/*.video.npy; do echo junk > "$f"; done
+            tar cf junk.tar --sort=name -C x .
+            """)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let junk = dir.appendingPathComponent("junk.tar").path
+        let audio = try Tool.run(["train-base", "--modality", "audio", junk, "--steps", "1", "--channels", "8,8,16", "-q",
+                                  "-o", dir.appendingPathComponent("a.safetensors").path])
+        XCTAssertEqual(audio.status, 0, audio.stderr)
+        let video = try Tool.run(["train-base", "--modality", "video", junk, "--steps", "1", "--channels", "8,8,16", "-q",
+                                  "-o", dir.appendingPathComponent("v.safetensors").path])
+        XCTAssertEqual(video.status, 2, "the video entries are unreadable")
+    }
+
+    func testMissingModelsAndBadFlagsAreErrors() throws {
+        let dir = try Tool.temporaryDirectory(self)
+        let r = try Tool.run(["sample", "--models", dir.path, "--count", "1", "-o", dir.appendingPathComponent("o.tar").path])
+        XCTAssertEqual(r.status, 2)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("o.tar").path))
+        XCTAssertEqual(try Tool.run(["sample", "--steps", "0", "-o", "x.tar"]).status, 64)
+        XCTAssertEqual(try Tool.run(["train-base", "--modality", "smell", "-o", "x"]).status, 64)
+        XCTAssertEqual(try Tool.run(["train-base", "--modality", "audio", "--channels", "8,8", "-o", "x"]).status, 64)
+    }
+}
