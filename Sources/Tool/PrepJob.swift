@@ -21,14 +21,9 @@ final class PrepJob {
         self.jobs = jobs
         self.quiet = quiet
         do {
-            if let output {
-                let file = try AtomicFile(path: output)
-                atomicOutput = file
-                tar = TarWriter(sink: file.sink)
-            } else {
-                atomicOutput = nil
-                tar = TarWriter(sink: ByteSink(fileDescriptor: 1, name: "stdout"))
-            }
+            let out = try TarOutput(path: output)
+            atomicOutput = out.atomic
+            tar = out.tar
             report = try reportPath.map { try ByteSink(creating: $0) }
         } catch {
             log("prep", "\(error)")

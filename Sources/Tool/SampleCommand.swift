@@ -111,21 +111,14 @@ struct Sample: ParsableCommand {
             log("sample", "\(error)")
             throw ExitCode(ExitStatus.fatal)
         }
-        let atomic: AtomicFile?
-        let tar: TarWriter
+        let out: TarOutput
         do {
-            if let output {
-                let file = try AtomicFile(path: output)
-                atomic = file
-                tar = TarWriter(sink: file.sink)
-            } else {
-                atomic = nil
-                tar = TarWriter(sink: ByteSink(fileDescriptor: 1, name: "stdout"))
-            }
+            out = try TarOutput(path: output)
         } catch {
             log("sample", "\(error)")
             throw ExitCode(ExitStatus.fatal)
         }
+        let (tar, atomic) = (out.tar, out.atomic)
         var written = 0
         do {
             while written < count, Interrupt.received == nil {

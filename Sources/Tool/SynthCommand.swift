@@ -88,21 +88,14 @@ struct Synth: ParsableCommand {
     func run() throws {
         Interrupt.install()
         let generator = SynthGenerator(seed: seed, seconds: seconds, classes: try selectedClasses())
-        let atomic: AtomicFile?
-        let tar: TarWriter
+        let out: TarOutput
         do {
-            if let output {
-                let file = try AtomicFile(path: output)
-                atomic = file
-                tar = TarWriter(sink: file.sink)
-            } else {
-                atomic = nil
-                tar = TarWriter(sink: ByteSink(fileDescriptor: 1, name: "stdout"))
-            }
+            out = try TarOutput(path: output)
         } catch {
             log("synth", "\(error)")
             throw ExitCode(ExitStatus.fatal)
         }
+        let (tar, atomic) = (out.tar, out.atomic)
 
         var written = 0
         do {

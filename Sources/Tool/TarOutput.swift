@@ -1,0 +1,21 @@
+import MediaIO
+
+/// Where a command's tar goes: stdout, or `-o FILE` written atomically.
+struct TarOutput {
+    /// The archive writer.
+    let tar: TarWriter
+    /// The temporary file to commit or abort, when writing to `-o FILE`.
+    let atomic: AtomicFile?
+
+    /// Opens `path` atomically, or stdout when `path` is nil.
+    init(path: String?) throws {
+        if let path {
+            let file = try AtomicFile(path: path)
+            atomic = file
+            tar = TarWriter(sink: file.sink)
+        } else {
+            atomic = nil
+            tar = TarWriter(sink: ByteSink(fileDescriptor: 1, name: "stdout"))
+        }
+    }
+}
