@@ -118,9 +118,8 @@ struct Sample: ParsableCommand {
             log("sample", "\(error)")
             throw ExitCode(ExitStatus.fatal)
         }
-        let (tar, atomic) = (out.tar, out.atomic)
         var written = 0
-        do {
+        try out.write(command: "sample") { tar in
             while written < count, Interrupt.received == nil {
                 let index = first + written
                 let started = Date()
@@ -130,15 +129,6 @@ struct Sample: ParsableCommand {
                 written += 1
                 if !quiet { log("sample", String(format: "%d/%d in %.2f s", written, count, Date().timeIntervalSince(started))) }
             }
-            try tar.finish()
-            try atomic?.commit()
-        } catch OutputError.brokenPipe {
-            atomic?.abort()
-            exitQuietlyOnBrokenPipe()
-        } catch {
-            log("sample", "\(error)")
-            atomic?.abort()
-            throw ExitCode(ExitStatus.fatal)
         }
         if let signal = Interrupt.received, written < count {
             log("sample", "interrupted by signal \(signal) after \(written) of \(count) samples; archive ends cleanly")

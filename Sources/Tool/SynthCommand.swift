@@ -95,10 +95,9 @@ struct Synth: ParsableCommand {
             log("synth", "\(error)")
             throw ExitCode(ExitStatus.fatal)
         }
-        let (tar, atomic) = (out.tar, out.atomic)
 
         var written = 0
-        do {
+        try out.write(command: "synth") { tar in
             // Batches of 8 clips per job, fewer for long clips: about 256 MB of tensors at most.
             let clipBytes = generator.frames * 3 * SynthGenerator.size * SynthGenerator.size + generator.samples * 4
             let batch = max(jobs, min(jobs * 8, (256 << 20) / max(1, clipBytes)))
@@ -109,15 +108,6 @@ struct Synth: ParsableCommand {
                 for entries in samples { try tar.appendAll(entries) }
                 written += n
             }
-            try tar.finish()
-            try atomic?.commit()
-        } catch OutputError.brokenPipe {
-            atomic?.abort()
-            exitQuietlyOnBrokenPipe()
-        } catch {
-            log("synth", "\(error)")
-            atomic?.abort()
-            throw ExitCode(ExitStatus.fatal)
         }
         if let signal = Interrupt.received, written < count {
             log("synth", "interrupted by signal \(signal) after \(written) of \(count) clips; archive ends cleanly")
