@@ -30,6 +30,9 @@ public struct DPMSolverPlusPlus: Sampler {
     public let spacing: TimeSpacing
     /// Dynamic thresholding of every data prediction, per modality, or `nil`.
     public let thresholding: DynamicThresholding?
+    /// The modalities (by index) that `thresholding` applies to; `nil` means all. Data that
+    /// do not live in [-1, 1] (for example a scaled waveform) must be left out.
+    public var thresholdedModalities: Set<Int>? = nil
     /// For multistep with fewer than 10 steps, lower the order on the final steps (dpm-solver's default).
     public let lowerOrderFinal: Bool
     /// The starting time (1 = pure noise).
@@ -111,7 +114,8 @@ public struct DPMSolverPlusPlus: Sampler {
         guard t0 > 0, t0 < tStart else {
             throw GuidanceError.invalidConfiguration("DPM-Solver++ needs 0 < tEnd < tStart (got \(t0), \(tStart))")
         }
-        let ctx = SolverContext(model: model, schedules: cs, condition: condition, thresholding: thresholding)
+        let ctx = SolverContext(model: model, schedules: cs, condition: condition, thresholding: thresholding,
+                                thresholdedModalities: thresholdedModalities)
         switch method {
         case .multistep(let order):
             return try multistep(ctx, x: initial, order: order, t0: t0)

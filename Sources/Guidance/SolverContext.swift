@@ -5,6 +5,8 @@ struct SolverContext<M: MultiModalNoisePredictor> {
     let schedules: [ContinuousSchedule]
     let condition: Condition?
     let thresholding: DynamicThresholding?
+    /// The modalities thresholded; `nil` means all.
+    let thresholdedModalities: Set<Int>?
 
     /// The data predictions `x0_m = (x_m - sigma_m(t) eps_m) / alpha_m(t)` at time t (one
     /// model evaluation at the first schedule's integer step for t), thresholded if set.
@@ -14,7 +16,8 @@ struct SolverContext<M: MultiModalNoisePredictor> {
         return (0..<x.count).map { m in
             let a = schedules[m].alpha(t), sg = schedules[m].sigma(t)
             let x0 = x[m].combined(1 / a, -sg / a, eps[m])
-            return thresholding.map { $0.apply(x0) } ?? x0
+            guard let thresholding, thresholdedModalities?.contains(m) ?? true else { return x0 }
+            return thresholding.apply(x0)
         }
     }
 }

@@ -29,7 +29,7 @@ struct BaseSampleGenerator {
     /// Sample `index` of a run: audio then video noise from a generator seeded by (seed, index);
     /// each modality divided by its model's data scale.
     func generate(seed: UInt64, index: Int) throws -> (audio: Batch, video: Batch) {
-        var rng = SeededRNG(seed: seed ^ (UInt64(index) &+ 1) &* 0xD1B5_4A32_D192_ED03)
+        var rng = SeededRNG.forSample(seed: seed, index: index)
         let a = try samplers[0].sample(audio, schedule: schedules[0], shape: shapes[0], condition: condition, rng: &rng)
         let v = try samplers[1].sample(video, schedule: schedules[1], shape: shapes[1], condition: condition, rng: &rng)
         return (a.scaled(1 / Double(scales[0])), v.scaled(1 / Double(scales[1])))

@@ -160,32 +160,8 @@ struct Encode: ParsableCommand {
         var options = MP4Options()
         options.crf = crf
         options.size = size
-        let rate = tensors.audio.isEmpty ? 0 : sampleRate
-        func write(_ writer: MP4Writer) throws {
-            for frame in tensors.frames {
-                try frame.withUnsafeBufferPointer { try writer.writeVideoFrame(rgb: $0) }
-            }
-            if !tensors.audio.isEmpty {
-                try tensors.audio.withUnsafeBufferPointer { try writer.writeAudio($0) }
-            }
-            try writer.finish()
-        }
-        if let path = outDir.map({ "\($0)/\(key.replacingOccurrences(of: "/", with: "_")).mp4" }) ?? output,
-           AtomicFile.isSpecialFile(path) {
-            try write(MP4Writer(path: path, width: tensors.size, height: tensors.size, fps: fps,
-                                sampleRate: rate, options: options))
-        } else if let path = outDir.map({ "\($0)/\(key.replacingOccurrences(of: "/", with: "_")).mp4" }) ?? output {
-            let temporary = "\(path).tmp-\(getpid())"
-            defer { unlink(temporary) }
-            try write(MP4Writer(path: temporary, width: tensors.size, height: tensors.size, fps: fps,
-                                sampleRate: rate, options: options))
-            guard rename(temporary, path) == 0 else {
-                throw OutputError.system(path: path, operation: "rename", errno: errno)
-            }
-        } else {
-            try write(MP4Writer(fileDescriptor: 1, width: tensors.size, height: tensors.size, fps: fps,
-                                sampleRate: rate, options: options))
-        }
+        let path = outDir.map { "\($0)/\(key.replacingOccurrences(of: "/", with: "_")).mp4" } ?? output
+        try MP4Export.write([tensors], fps: fps, sampleRate: sampleRate, options: options, to: path)
     }
 }
 

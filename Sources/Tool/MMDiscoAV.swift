@@ -15,7 +15,7 @@ struct MMDiscoAV: ParsableCommand {
             shell pipelines. Logs and progress go to stderr.
             """,
         version: "0.1.0",
-        subcommands: [Prep.self, Encode.self, AVAlignCommand.self, Synth.self, TrainBase.self, Sample.self, Toy.self])
+        subcommands: [Prep.self, Encode.self, AVAlignCommand.self, Synth.self, TrainBase.self, Sample.self, Train.self, Generate.self, Toy.self])
 
     /// Ignores SIGPIPE so a closed pipe surfaces as EPIPE, which the writers turn into a quiet exit.
     static func main() {

@@ -8,6 +8,8 @@ import Foundation
 enum ModelLookup {
     /// The file names inside a models directory.
     static let audioFile = "audio.safetensors", videoFile = "video.safetensors"
+    /// The default discriminator beside the base models.
+    static let discriminatorFile = "discriminator.safetensors"
 
     /// The models directory to use, or an error listing the places searched.
     static func directory(explicit: String?) throws -> URL {

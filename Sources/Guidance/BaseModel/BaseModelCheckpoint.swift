@@ -76,7 +76,7 @@ public enum BaseModelCheckpoint {
     }
 
     /// Copies `prefix + name` of `file` into each tensor after checking every shape.
-    private static func loadPrefixed(_ targets: [(String, Tensor)], _ prefix: String, from file: Safetensors, _ url: URL) throws {
+    static func loadPrefixed(_ targets: [(String, Tensor)], _ prefix: String, from file: Safetensors, _ url: URL) throws {
         var problems: [String] = []
         for (name, t) in targets {
             guard let e = file.entries[prefix + name] else { problems.append("\(prefix)\(name): missing"); continue }

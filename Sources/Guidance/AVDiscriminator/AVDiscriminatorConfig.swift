@@ -1,0 +1,94 @@
+import Foundation
+
+/// The shape and width of the two-stream audio-video discriminator; stored in the weights
+/// file's metadata so a file rebuilds its own network.
+public struct AVDiscriminatorConfig: Sendable, Equatable, Codable {
+    /// One audio sample `[1, L]` (the audio base model's sample shape).
+    public var audioShape: [Int]
+    /// One video sample `[F, 3, H, W]` (the video base model's sample shape).
+    public var videoShape: [Int]
+    /// Average-pooling factor per frame side before the video stem (64×64 → 16×16 at 4).
+    public var videoPool: Int
+    /// Audio samples folded into the channels of one stem position (100 at 16 kHz: 6.25 ms).
+    public var audioFold: Int
+    /// Channels of the two stream levels (stem and first block, second block).
+    public var channels: [Int]
+    /// Channels of the temporal fusion blocks.
+    public var fusionChannels: Int
+    /// Temporal fusion blocks after the streams are joined frame by frame.
+    public var fusionBlocks: Int
+    /// GroupNorm groups.
+    public var groups: Int
+    /// Width of the timestep embedding.
+    public var timeDim: Int
+    /// Width of the text vector (`TextEncoder.dimension`).
+    public var textDim: Int
+    /// Diffusion steps of the base models' schedule (the integer t the network sees).
+    public var diffusionSteps: Int
+    /// The audio base model's data scale: the discriminator sees audio as that model does.
+    public var audioScale: Float
+
+    /// The default configuration for the tool's base models (16 frames of 64×64, 25,600 samples).
+    public init(audioShape: [Int] = [1, 25_600], videoShape: [Int] = [16, 3, 64, 64], videoPool: Int = 4,
+                audioFold: Int = 100, channels: [Int] = [16, 32], fusionChannels: Int = 64, fusionBlocks: Int = 2,
+                groups: Int = 8, timeDim: Int = 128, textDim: Int = 256, diffusionSteps: Int = 1000,
+                audioScale: Float = 1) {
+        self.audioShape = audioShape
+        self.videoShape = videoShape
+        self.videoPool = videoPool
+        self.audioFold = audioFold
+        self.channels = channels
+        self.fusionChannels = fusionChannels
+        self.fusionBlocks = fusionBlocks
+        self.groups = groups
+        self.timeDim = timeDim
+        self.textDim = textDim
+        self.diffusionSteps = diffusionSteps
+        self.audioScale = audioScale
+    }
+
+    /// Audio stem positions per video frame after the two 4× poolings must be exactly one:
+    /// `L / fold / 16 == F`.
+    public func validate() throws {
+        func bad(_ why: String) -> GuidanceError { .invalidConfiguration("discriminator configuration: \(why)") }
+        guard audioShape.count == 2, audioShape[0] == 1, audioShape[1] > 0 else { throw bad("audio shape must be [1, L], got \(audioShape)") }
+        guard videoShape.count == 4, videoShape[1] == 3, videoShape.allSatisfy({ $0 > 0 }) else {
+            throw bad("video shape must be [F, 3, H, W], got \(videoShape)")
+        }
+        guard channels.count == 2, channels.allSatisfy({ $0 > 0 && $0 % groups == 0 }),
+              fusionChannels > 0, fusionChannels % groups == 0, groups > 0 else {
+            throw bad("two stream widths and a fusion width, each divisible by groups \(groups)")
+        }
+        guard fusionBlocks >= 1, timeDim >= 4, timeDim % 2 == 0, textDim > 0, diffusionSteps > 0 else {
+            throw bad("fusion blocks ≥ 1, an even time width ≥ 4, positive text width and steps")
+        }
+        guard videoPool >= 1, videoShape[2] % (videoPool * 4) == 0, videoShape[3] % (videoPool * 4) == 0 else {
+            throw bad("frame size \(videoShape[2])x\(videoShape[3]) must be divisible by 4 × video pool \(videoPool)")
+        }
+        let frames = videoShape[0]
+        guard audioFold >= 1, audioShape[1] == audioFold * 16 * frames else {
+            throw bad("audio length \(audioShape[1]) must be audio fold \(audioFold) × 16 × \(frames) frames")
+        }
+        guard audioScale.isFinite, audioScale > 0 else { throw bad("audio scale must be positive") }
+    }
+
+    /// The configuration as compact JSON (sorted keys), for the weights' metadata.
+    public func json() -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return (try? encoder.encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+    }
+
+    /// Parses `json()` output.
+    public static func parse(json: String) throws -> AVDiscriminatorConfig {
+        do {
+            let config = try JSONDecoder().decode(AVDiscriminatorConfig.self, from: Data(json.utf8))
+            try config.validate()
+            return config
+        } catch let error as GuidanceError {
+            throw error
+        } catch {
+            throw GuidanceError.invalidConfiguration("discriminator configuration is not valid JSON: \(error)")
+        }
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+import Guidance
+import MediaIO
+import Synth
+
+/// Audio-video pairs of a prep/synth/sample tar held in memory for discriminator training.
+///
+/// Reads `KEY.audio.npy` (float32, cut or zero-padded to the model's length), `KEY.video.npy`
+/// (uint8 `[F, 3, H, W]`, turned into `x / 127.5 - 1` per draw) and `KEY.json` (`caption`
+/// for the text vector; `class`, else the caption, for the group of mismatched negatives).
+struct DiscriminatorData: AVPairData {
+    private var audio: [[Float]] = []
+    private var video: [[UInt8]] = []
+    private var textIndex: [Int] = []
+    private var textVectors: [[Float]] = []
+    private var groups: [Int] = []
+    /// Distinct groups in first-seen order (for the log).
+    private(set) var groupNames: [String] = []
+
+    /// Number of pairs.
+    var count: Int { textIndex.count }
+
+    /// Reads every sample of `source` (at most `limit`) for the discriminator's shapes; `name`
+    /// labels errors.
+    init(source: ByteSource, name: String, config: AVDiscriminatorConfig, limit: Int?) throws {
+        let reader = WebDatasetReader(tar: TarReader(source: source))
+        let encoder = TextEncoder()
+        var captionIndex: [String: Int] = [:], groupIndex: [String: Int] = [:]
+        let audioLength = config.audioShape[1]
+        while let sample = try reader.next() {
+            if let limit, count >= limit { break }
+            guard let a = sample.files["audio.npy"], let v = sample.files["video.npy"] else {
+                throw SampleError("\(name): \(sample.key) lacks audio.npy or video.npy")
+            }
+            let audioArray = try NpyCoding.decode(a), videoArray = try NpyCoding.decode(v)
+            guard audioArray.dtype == .float32 else { throw SampleError("\(name): \(sample.key): audio must be float32") }
+            guard videoArray.dtype == .uint8, videoArray.shape == config.videoShape else {
+                throw SampleError("\(name): \(sample.key): video must be uint8 \(config.videoShape), found \(videoArray.dtype.rawValue) \(videoArray.shape)")
+            }
+            let values = try audioArray.floats()
+            audio.append(Array(values.prefix(audioLength)) + [Float](repeating: 0, count: max(0, audioLength - values.count)))
+            video.append(videoArray.data)
+            let fields = Self.fields(sample.files["json"])
+            let caption = fields["caption"] ?? ""
+            if let k = captionIndex[caption] {
+                textIndex.append(k)
+            } else {
+                captionIndex[caption] = textVectors.count
+                textIndex.append(textVectors.count)
+                textVectors.append(encoder.encode(caption).vector)
+            }
+            let group = fields["class"] ?? caption
+            if let g = groupIndex[group] {
+                groups.append(g)
+            } else {
+                groupIndex[group] = groupNames.count
+                groups.append(groupNames.count)
+                groupNames.append(group)
+            }
+        }
+    }
+
+    /// The string fields of a sample's JSON sidecar.
+    static func fields(_ json: [UInt8]?) -> [String: String] {
+        guard let json, let object = try? JSONSerialization.jsonObject(with: Data(json)) as? [String: Any] else { return [:] }
+        return object.compactMapValues { $0 as? String }
+    }
+
+    /// Pair `i` as the trainer wants it.
+    func pair(_ i: Int) -> (audio: [Float], video: [Float], text: [Float]) {
+        (audio[i], video[i].map { Float($0) / 127.5 - 1 }, textVectors[textIndex[i]])
+    }
+
+    /// The group of pair `i`.
+    func group(_ i: Int) -> Int { groups[i] }
+}

@@ -1,0 +1,240 @@
+import ArgumentParser
+import Foundation
+import Guidance
+import MediaIO
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `mmdisco-av train`: train the MMDisCo discriminator on real pairs against the base models' fakes.
+struct Train: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Train the joint discriminator (MMDisCo) on real audio-video pairs against fake pairs from the base models.",
+        discussion: """
+            The discriminator D(a_t, v_t, t, text) learns to tell real pairs (a prep or synth \
+            tar) from negatives: fake pairs that the two base models made independently (a \
+            `sample` tar) and, with --mismatched, real clips re-paired within their class (the \
+            audio of one clip with the video of another: what perfect base models would give). \
+            Its input-gradient then steers `generate`. Both modalities of a pair are noised at \
+            one uniform step t with fresh noise; the caption goes through the text encoder and \
+            is added to the time embedding, dropped to the empty prompt with probability \
+            --text-dropout so classifier-free guidance works.
+
+            Loss (--loss): disc = BCE on the logits (real 1, negative 0); dsm = on real pairs, \
+            the residual r = -sigma_t d logit_e / dx must equal the noise the frozen base models \
+            got wrong (a second-order loss: its gradient differentiates D's input-gradient); \
+            full = disc + --lambda × dsm. The base models (--models, as for `sample`) are only \
+            evaluated, never trained.
+
+            Network: two streams keep the time axis at the frame rate (video: frames pooled by \
+            --video-pool, 2d+1d convs; audio: --audio-fold samples per position, 1-D convs, two \
+            4× poolings to one position per frame), joined frame by frame by --fusion-blocks \
+            temporal ResBlocks, then averaged to one logit. Weights go to -o FILE or stdout as \
+            safetensors with PyTorch state_dict names and the configuration in the metadata; \
+            --checkpoint keeps Adam's state for --resume. Loss, accuracy and rate go to stderr.
+
+            Examples:
+              mmdisco-av synth --count 2000 --seed 1 -o real.tar
+              mmdisco-av sample --text "playing drums" --count 64 -o fake.tar
+              mmdisco-av train --real real.tar --fake fake.tar --steps 3000 -o discriminator.safetensors
+              mmdisco-av train --real real.tar --fake fake.tar --loss disc --steps 3000 -o disc-only.safetensors
+            """)
+
+    @Option(help: ArgumentHelp("Real pairs: a prep or synth tar ('-' for stdin).", valueName: "TAR"))
+    var real: String
+
+    @Option(help: ArgumentHelp("Fake pairs from the base models: a `sample` tar.", valueName: "TAR"))
+    var fake: String
+
+    @Option(help: ArgumentHelp("Directory with the base models audio.safetensors and video.safetensors (default: as for `sample`).", valueName: "DIR"))
+    var models: String?
+
+    @Option(name: [.short, .customLong("output")],
+            help: ArgumentHelp("Write the weights to FILE (atomically) instead of stdout.", valueName: "FILE"))
+    var output: String?
+
+    @Option(help: ArgumentHelp("Train until this many optimiser steps in all (a resumed run counts its earlier steps).", valueName: "N"))
+    var steps: Int = 2000
+
+    @Option(name: .customLong("batch-size"), help: ArgumentHelp("Real pairs per step (and as many negatives).", valueName: "N"))
+    var batchSize: Int = 8
+
+    @Option(help: ArgumentHelp("Adam learning rate (default 1e-3, or the checkpoint's with --resume).", valueName: "RATE"))
+    var lr: Float?
+
+    @Option(help: ArgumentHelp("The loss: disc, dsm or full (disc + lambda dsm).", valueName: "LOSS"))
+    var loss: DiscriminatorLoss = .full
+
+    @Option(help: ArgumentHelp("Weight of the dsm term in the full loss.", valueName: "X"))
+    var lambda: Double = 1
+
+    @Option(name: .customLong("text-dropout"), help: ArgumentHelp("Probability of training on the empty prompt.", valueName: "P"))
+    var textDropout: Double = 0.1
+
+    @Option(help: ArgumentHelp("Fraction of negatives that are real clips re-paired within their class instead of fakes (0 = fakes only, as in the paper).", valueName: "P"))
+    var mismatched: Double = 0.5
+
+    @Option(help: ArgumentHelp("Seed of the initial weights and of every step's examples, noise and dropout.", valueName: "N"))
+    var seed: UInt64 = 0
+
+    @Option(help: ArgumentHelp("Widths of the two stream levels (default 16,32).", valueName: "LIST"))
+    var channels: String = "16,32"
+
+    @Option(name: .customLong("fusion-channels"), help: ArgumentHelp("Width of the temporal fusion blocks.", valueName: "N"))
+    var fusionChannels: Int = 64
+
+    @Option(name: .customLong("fusion-blocks"), help: ArgumentHelp("Number of temporal fusion blocks.", valueName: "N"))
+    var fusionBlocks: Int = 2
+
+    @Option(name: .customLong("video-pool"), help: ArgumentHelp("Average-pool each frame by this factor before the video stem.", valueName: "N"))
+    var videoPool: Int = 4
+
+    @Option(name: .customLong("audio-fold"), help: ArgumentHelp("Audio samples per stem position (length / fold / 16 must equal the frame count).", valueName: "N"))
+    var audioFold: Int = 100
+
+    @Option(name: .customLong("max-clips"), help: ArgumentHelp("Read at most N pairs of each tar.", valueName: "N"))
+    var maxClips: Int?
+
+    @Option(help: ArgumentHelp("Write a resumable checkpoint (weights, Adam state, step, settings) to FILE at the end and every --checkpoint-every steps.", valueName: "FILE"))
+    var checkpoint: String?
+
+    @Option(name: .customLong("checkpoint-every"), help: ArgumentHelp("Steps between checkpoints.", valueName: "N"))
+    var checkpointEvery: Int = 500
+
+    @Option(help: ArgumentHelp("Continue from a checkpoint (its network and settings; --lr overrides its learning rate).", valueName: "FILE"))
+    var resume: String?
+
+    @Option(name: .customLong("log-every"), help: ArgumentHelp("Steps between loss lines on stderr.", valueName: "N"))
+    var logEvery: Int = 50
+
+    @Flag(name: [.short, .long], help: "Print only errors.")
+    var quiet = false
+
+    mutating func validate() throws {
+        guard steps >= 0 else { throw ValidationError("--steps must not be negative") }
+        if let lr, !(lr > 0 && lr.isFinite) { throw ValidationError("--lr must be positive") }
+        guard checkpointEvery >= 1, logEvery >= 1 else { throw ValidationError("--checkpoint-every and --log-every must be at least 1") }
+        if let maxClips, maxClips < 1 { throw ValidationError("--max-clips must be at least 1") }
+        do { try settings().validate() } catch { throw ValidationError("\(error)") }
+        if real == "-" && fake == "-" { throw ValidationError("--real and --fake cannot both be stdin") }
+        if output == nil && isatty(1) == 1 {
+            throw ValidationError("refusing to write weights to a terminal: redirect stdout or use -o FILE")
+        }
+    }
+
+    /// The training settings from the flags.
+    func settings() -> DiscriminatorTrainingSettings {
+        DiscriminatorTrainingSettings(seed: seed, batchSize: batchSize, textDropout: textDropout, loss: loss,
+                                      lambda: lambda, mismatchedFraction: mismatched)
+    }
+
+    /// The network configuration from the flags and the base models' shapes.
+    func networkConfig(audio: BaseUNet, video: BaseUNet) throws -> AVDiscriminatorConfig {
+        let widths = channels.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard widths.count == 2 else { throw ValidationError("--channels needs two comma-separated widths, got '\(channels)'") }
+        let config = AVDiscriminatorConfig(audioShape: audio.config.sampleShape, videoShape: video.config.sampleShape,
+                                           videoPool: videoPool, audioFold: audioFold, channels: widths,
+                                           fusionChannels: fusionChannels, fusionBlocks: fusionBlocks,
+                                           textDim: audio.config.textDim, diffusionSteps: audio.config.diffusionSteps,
+                                           audioScale: audio.config.dataScale)
+        do { try config.validate() } catch { throw ValidationError("\(error)") }
+        return config
+    }
+
+    func run() throws {
+        Interrupt.install()
+        let trainer: AVDiscriminatorTrainer
+        let realData: DiscriminatorData, fakeData: DiscriminatorData
+        do {
+            let (audio, video, dir) = try BaseModelPair.load(explicit: models)
+            if let resume {
+                let restored = try AVDiscriminatorCheckpoint.loadCheckpoint(from: URL(fileURLWithPath: resume))
+                if let lr { restored.optimizer.lr = lr }
+                trainer = try AVDiscriminatorTrainer(model: restored.model, optimizer: restored.optimizer,
+                                                     settings: restored.settings, audioBase: audio, videoBase: video)
+            } else {
+                let model = try AVDiscriminatorNet(try networkConfig(audio: audio, video: video), seed: seed)
+                trainer = try AVDiscriminatorTrainer(model: model, optimizer: BaseModelAdam(model.parameters(), lr: lr ?? 1e-3),
+                                                     settings: settings(), audioBase: audio, videoBase: video)
+            }
+            realData = try DiscriminatorData(source: try Self.source(real), name: real, config: trainer.model.config, limit: maxClips)
+            fakeData = try DiscriminatorData(source: try Self.source(fake), name: fake, config: trainer.model.config, limit: maxClips)
+            guard realData.count > 0 else { throw TrainingError("\(real): no samples") }
+            guard fakeData.count > 0 || trainer.settings.mismatchedFraction == 1 || !trainer.settings.loss.usesDisc else {
+                throw TrainingError("\(fake): no samples")
+            }
+            if !quiet {
+                let s = trainer.settings
+                log("train", "base models from \(dir.path); \(realData.count) real pairs (\(realData.groupNames.count) classes), "
+                    + "\(fakeData.count) fake; \(trainer.model.parameterCount) parameters; loss \(s.loss.rawValue), lambda \(s.lambda), "
+                    + "mismatched \(s.mismatchedFraction), batch \(s.batchSize), lr \(trainer.optimizer.lr), steps \(trainer.step) -> \(steps)")
+            }
+        } catch let error as ValidationError {
+            throw error
+        } catch {
+            log("train", "\(error)")
+            throw ExitCode(ExitStatus.fatal)
+        }
+        do {
+            try trainLoop(trainer, real: realData, fake: fakeData)
+            try writeWeights(trainer)
+        } catch OutputError.brokenPipe {
+            exitQuietlyOnBrokenPipe()
+        } catch {
+            log("train", "\(error)")
+            throw ExitCode(ExitStatus.fatal)
+        }
+        if let signal = Interrupt.received {
+            log("train", "interrupted by signal \(signal) at step \(trainer.step); weights\(checkpoint == nil ? "" : " and checkpoint") written")
+            throw ExitCode(128 + signal)
+        }
+    }
+
+    /// A tar path or '-' as a byte source.
+    static func source(_ path: String) throws -> ByteSource {
+        path == "-" ? ByteSource(fileDescriptor: 0, name: "stdin") : try ByteSource(path: path)
+    }
+
+    /// Steps until `--steps` or an interrupt, logging and checkpointing as asked.
+    private func trainLoop(_ trainer: AVDiscriminatorTrainer, real: DiscriminatorData, fake: DiscriminatorData) throws {
+        var window: [DiscriminatorStepLosses] = []
+        var windowStart = Date()
+        let start = Date(), firstStep = trainer.step
+        while trainer.step < steps, Interrupt.received == nil {
+            let losses = try trainer.trainStep(real: real, fake: fake)
+            guard (losses.disc ?? 0).isFinite, (losses.dsm ?? 0).isFinite else {
+                throw TrainingError("loss became non-finite at step \(trainer.step)")
+            }
+            window.append(losses)
+            if !quiet, trainer.step % logEvery == 0 || trainer.step == steps {
+                let seconds = Date().timeIntervalSince(windowStart)
+                let rate = Double(window.count) / max(seconds, 1e-9)
+                func mean(_ xs: [Float]) -> String { xs.isEmpty ? "-" : String(format: "%.4f", xs.reduce(0, +) / Float(xs.count)) }
+                log("train", String(format: "step %d/%d disc %@ dsm %@ acc %@  %.2f steps/s  %.1f ms/step  elapsed %.0f s  eta %.0f s",
+                                    trainer.step, steps, mean(window.compactMap(\.disc)), mean(window.compactMap(\.dsm)),
+                                    mean(window.map(\.accuracy)), rate, 1000 / max(rate, 1e-9),
+                                    Date().timeIntervalSince(start), Double(steps - trainer.step) / max(rate, 1e-9)))
+                window.removeAll()
+                windowStart = Date()
+            }
+            if let checkpoint, trainer.step % checkpointEvery == 0 { try saveCheckpoint(trainer, checkpoint) }
+        }
+        if let checkpoint, trainer.step != firstStep || !FileManager.default.fileExists(atPath: checkpoint) {
+            try saveCheckpoint(trainer, checkpoint)
+        }
+    }
+
+    private func saveCheckpoint(_ trainer: AVDiscriminatorTrainer, _ path: String) throws {
+        try BaseTrainingLoop.atomicWrite(to: path) { try AVDiscriminatorCheckpoint.saveCheckpoint(trainer, to: $0) }
+    }
+
+    /// Writes the weights to -o FILE (temporary file renamed) or to stdout.
+    private func writeWeights(_ trainer: AVDiscriminatorTrainer) throws {
+        try WeightsOutput.write(to: output) {
+            try AVDiscriminatorCheckpoint.saveWeights(trainer.model, step: trainer.step, loss: trainer.settings.loss, to: $0)
+        }
+        if !quiet, let output { log("train", "weights after \(trainer.step) steps to \(output)") }
+    }
+}
+
+extension DiscriminatorLoss: ExpressibleByArgument {}
