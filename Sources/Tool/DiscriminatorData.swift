@@ -20,12 +20,18 @@ struct DiscriminatorData: AVPairData {
     /// Number of pairs.
     var count: Int { textIndex.count }
 
-    /// Reads every sample of `source` (at most `limit`) for the discriminator's shapes; `name`
-    /// labels errors.
-    init(source: ByteSource, name: String, config: AVDiscriminatorConfig, limit: Int?) throws {
+    private let config: AVDiscriminatorConfig
+    private let encoder = TextEncoder()
+    private var captionIndex: [String: Int] = [:], groupIndex: [String: Int] = [:]
+
+    /// No pairs yet, for the discriminator's shapes.
+    init(config: AVDiscriminatorConfig) {
+        self.config = config
+    }
+
+    /// Adds every sample of `source` until `limit` pairs are held in all; `name` labels errors.
+    mutating func read(_ source: ByteSource, name: String, limit: Int?) throws {
         let reader = WebDatasetReader(tar: TarReader(source: source))
-        let encoder = TextEncoder()
-        var captionIndex: [String: Int] = [:], groupIndex: [String: Int] = [:]
         let audioLength = config.audioShape[1]
         while let sample = try reader.next() {
             if let limit, count >= limit { break }

@@ -40,11 +40,11 @@ struct Train: ParsableCommand {
               mmdisco-av train --real real.tar --fake fake.tar --loss disc --steps 3000 -o disc-only.safetensors
             """)
 
-    @Option(help: ArgumentHelp("Real pairs: a prep or synth tar ('-' for stdin).", valueName: "TAR"))
-    var real: String
+    @Option(help: ArgumentHelp("Real pairs: a prep or synth tar ('-' for stdin); repeat for several shards.", valueName: "TAR"))
+    var real: [String]
 
-    @Option(help: ArgumentHelp("Fake pairs from the base models: a `sample` tar.", valueName: "TAR"))
-    var fake: String
+    @Option(help: ArgumentHelp("Fake pairs from the base models: a `sample` tar; repeat for several shards.", valueName: "TAR"))
+    var fake: [String]
 
     @Option(help: ArgumentHelp("Directory with the base models audio.safetensors and video.safetensors (default: as for `sample`).", valueName: "DIR"))
     var models: String?
@@ -92,7 +92,7 @@ struct Train: ParsableCommand {
     @Option(name: .customLong("audio-fold"), help: ArgumentHelp("Audio samples per stem position (length / fold / 16 must equal the frame count).", valueName: "N"))
     var audioFold: Int = 100
 
-    @Option(name: .customLong("max-clips"), help: ArgumentHelp("Read at most N pairs of each tar.", valueName: "N"))
+    @Option(name: .customLong("max-clips"), help: ArgumentHelp("Read at most N real and N fake pairs.", valueName: "N"))
     var maxClips: Int?
 
     @Option(help: ArgumentHelp("Write a resumable checkpoint (weights, Adam state, step, settings) to FILE at the end and every --checkpoint-every steps.", valueName: "FILE"))
@@ -114,9 +114,10 @@ struct Train: ParsableCommand {
         guard steps >= 0 else { throw ValidationError("--steps must not be negative") }
         if let lr, !(lr > 0 && lr.isFinite) { throw ValidationError("--lr must be positive") }
         guard checkpointEvery >= 1, logEvery >= 1 else { throw ValidationError("--checkpoint-every and --log-every must be at least 1") }
-        if let maxClips, maxClips < 1 { throw ValidationError("--max-clips must be at least 1") }
         do { try settings().validate() } catch { throw ValidationError("\(error)") }
-        if real == "-" && fake == "-" { throw ValidationError("--real and --fake cannot both be stdin") }
+        guard !real.isEmpty, !fake.isEmpty else { throw ValidationError("give at least one --real and one --fake tar") }
+        guard (real + fake).filter({ $0 == "-" }).count <= 1 else { throw ValidationError("only one tar can come from stdin") }
+        if let maxClips, maxClips < 1 { throw ValidationError("--max-clips must be at least 1") }
         if output == nil && isatty(1) == 1 {
             throw ValidationError("refusing to write weights to a terminal: redirect stdout or use -o FILE")
         }
@@ -157,11 +158,11 @@ struct Train: ParsableCommand {
                 trainer = try AVDiscriminatorTrainer(model: model, optimizer: BaseModelAdam(model.parameters(), lr: lr ?? 1e-3),
                                                      settings: settings(), audioBase: audio, videoBase: video)
             }
-            realData = try DiscriminatorData(source: try Self.source(real), name: real, config: trainer.model.config, limit: maxClips)
-            fakeData = try DiscriminatorData(source: try Self.source(fake), name: fake, config: trainer.model.config, limit: maxClips)
-            guard realData.count > 0 else { throw TrainingError("\(real): no samples") }
+            realData = try Self.read(real, config: trainer.model.config, limit: maxClips)
+            fakeData = try Self.read(fake, config: trainer.model.config, limit: maxClips)
+            guard realData.count > 0 else { throw TrainingError("\(real.joined(separator: ", ")): no samples") }
             guard fakeData.count > 0 || trainer.settings.mismatchedFraction == 1 || !trainer.settings.loss.usesDisc else {
-                throw TrainingError("\(fake): no samples")
+                throw TrainingError("\(fake.joined(separator: ", ")): no samples")
             }
             if !quiet {
                 let s = trainer.settings
@@ -190,9 +191,14 @@ struct Train: ParsableCommand {
         }
     }
 
-    /// A tar path or '-' as a byte source.
-    static func source(_ path: String) throws -> ByteSource {
-        path == "-" ? ByteSource(fileDescriptor: 0, name: "stdin") : try ByteSource(path: path)
+    /// The pairs of every tar in `paths` ('-' is stdin), at most `limit` in all.
+    static func read(_ paths: [String], config: AVDiscriminatorConfig, limit: Int?) throws -> DiscriminatorData {
+        var data = DiscriminatorData(config: config)
+        for path in paths {
+            let source = path == "-" ? ByteSource(fileDescriptor: 0, name: "stdin") : try ByteSource(path: path)
+            try data.read(source, name: path, limit: limit)
+        }
+        return data
     }
 
     /// Steps until `--steps` or an interrupt, logging and checkpointing as asked.

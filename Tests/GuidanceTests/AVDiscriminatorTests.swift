@@ -1,0 +1,156 @@
+import Foundation
+import Tensor
+import XCTest
+@testable import Guidance
+
+/// A tiny discriminator matching `TinyBase` (audio [1, 512], video [2, 3, 16, 16]).
+enum TinyDisc {
+    static let config = AVDiscriminatorConfig(audioShape: [1, 512], videoShape: [2, 3, 16, 16], videoPool: 2, audioFold: 16,
+                                              channels: [4, 8], fusionChannels: 8, fusionBlocks: 2, groups: 4, timeDim: 16,
+                                              textDim: 8)
+
+    /// Pairs with one event each: a loud burst in frame k's audio and a bright frame k.
+    /// `synced` pairs show both at the same frame; otherwise the video's event is at the other frame.
+    struct Events: AVPairData {
+        let synced: Bool
+        var count: Int { 8 }
+        func pair(_ i: Int) -> (audio: [Float], video: [Float], text: [Float]) {
+            let k = i % 2, kv = synced ? k : 1 - k
+            var audio = [Float](repeating: 0, count: 512)
+            for n in (256 * k)..<(256 * k + 256) {
+                let phase: Double = Double(n) * 0.7 + Double(i)
+                audio[n] = Float(0.9 * sin(phase))
+            }
+            var video = [Float](repeating: -0.8, count: 2 * 3 * 256)
+            for p in (768 * kv)..<(768 * kv + 768) { video[p] = 0.8 }
+            return (audio, video, [Float](repeating: 0, count: 8))
+        }
+        func group(_ i: Int) -> Int { 0 }
+    }
+
+    static func bases() throws -> (BaseUNet, BaseUNet) {
+        (try BaseUNet(TinyBase.audio, seed: 1), try BaseUNet(TinyBase.video, seed: 2))
+    }
+
+    static func trainer(seed: UInt64 = 5, loss: DiscriminatorLoss = .full, mismatched: Double = 0.5) throws -> AVDiscriminatorTrainer {
+        let (a, v) = try bases()
+        let model = try AVDiscriminatorNet(config, seed: seed)
+        return try AVDiscriminatorTrainer(model: model, optimizer: BaseModelAdam(model.parameters(), lr: 3e-3),
+                                          settings: DiscriminatorTrainingSettings(seed: seed, batchSize: 4, loss: loss,
+                                                                                  mismatchedFraction: mismatched),
+                                          audioBase: a, videoBase: v)
+    }
+
+    /// Mean logit of `data`'s pairs noised lightly (step 20, fixed noise).
+    static func meanLogit(_ model: AVDiscriminatorNet, _ data: Events) throws -> Double {
+        var rng = SeededRNG(seed: 3)
+        var total = 0.0
+        for i in 0..<data.count {
+            let p = data.pair(i)
+            let noisy = { (x: [Float]) in x.map { $0 * 0.99 + 0.1 * Float(rng.nextNormal()) } }
+            let out = try AVDiscriminatorGuide(model).logitsAndGradients(
+                [try Batch(shape: [1, 1, 512], values: noisy(p.audio)), try Batch(shape: [1, 2, 3, 16, 16], values: noisy(p.video))],
+                step: 20, condition: nil)
+            total += out.logits[0]
+        }
+        return total / Double(data.count)
+    }
+}
+
+final class AVDiscriminatorTests: XCTestCase {
+    func testInputGradientMatchesFiniteDifferences() throws {
+        let model = try AVDiscriminatorNet(TinyDisc.config, seed: 11)
+        // Give the zero-initialised output convs weights so every path carries gradient.
+        var rng = Xoshiro256(seed: 4)
+        for (_, p) in model.namedParameters() {
+            p.assign(Tensor(shape: p.shape, data: p.scalars.map { $0 + 0.2 * rng.normal() }))
+        }
+        let pair = TinyDisc.Events(synced: true).pair(1)
+        let audio = try Batch(shape: [1, 1, 512], values: pair.audio.map { $0 + 0.3 * rng.normal() })
+        let video = try Batch(shape: [1, 2, 3, 16, 16], values: pair.video.map { $0 + 0.3 * rng.normal() })
+        let text: [Float] = (0..<8).map { Float($0) / 8 }
+        let guide = AVDiscriminatorGuide(model)
+        let out = try guide.logitsAndGradients([audio, video], step: 400, condition: text)
+        func logit(_ a: Batch, _ v: Batch) throws -> Double {
+            try guide.logitsAndGradients([a, v], step: 400, condition: text).logits[0]
+        }
+        let h: Float = 1e-2
+        for (m, i) in [(0, 7), (0, 300), (1, 5), (1, 700), (1, 1500)] {
+            var plus = [audio, video], minus = [audio, video]
+            plus[m].values[i] += h
+            minus[m].values[i] -= h
+            let numeric = (try logit(plus[0], plus[1]) - logit(minus[0], minus[1])) / Double(2 * h)
+            let analytic = Double(out.gradients[m].values[i])
+            XCTAssertEqual(analytic, numeric, accuracy: 2e-2 * max(1, abs(numeric)), "modality \(m) element \(i)")
+        }
+    }
+
+    func testDiscriminatorLearnsSynchronyFromMismatchedNegatives() throws {
+        let trainer = try TinyDisc.trainer(loss: .disc, mismatched: 1)
+        let real = TinyDisc.Events(synced: true), none = TinyDisc.Events(synced: true)
+        let before = try TinyDisc.meanLogit(trainer.model, real) - TinyDisc.meanLogit(trainer.model, TinyDisc.Events(synced: false))
+        var last = DiscriminatorStepLosses(disc: nil, dsm: nil, accuracy: 0)
+        for _ in 0..<150 { last = try trainer.trainStep(real: real, fake: none) }
+        let after = try TinyDisc.meanLogit(trainer.model, real) - TinyDisc.meanLogit(trainer.model, TinyDisc.Events(synced: false))
+        XCTAssertGreaterThan(after, before + 1, "synced pairs must score clearly above unsynced ones (before \(before), after \(after))")
+        XCTAssertNotNil(last.disc)
+        XCTAssertNil(last.dsm)
+    }
+
+    func testFullLossIsFiniteAndResumeRepeatsAnUninterruptedRun() throws {
+        let real = TinyDisc.Events(synced: true), fake = TinyDisc.Events(synced: false)
+        let straight = try TinyDisc.trainer()
+        for _ in 0..<4 {
+            let l = try straight.trainStep(real: real, fake: fake)
+            XCTAssertTrue(l.disc?.isFinite == true && l.dsm?.isFinite == true)
+        }
+        let first = try TinyDisc.trainer()
+        for _ in 0..<2 { _ = try first.trainStep(real: real, fake: fake) }
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("disc-\(UUID().uuidString).ckpt")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try AVDiscriminatorCheckpoint.saveCheckpoint(first, to: url)
+        let restored = try AVDiscriminatorCheckpoint.loadCheckpoint(from: url)
+        XCTAssertEqual(restored.settings, first.settings)
+        let (a, v) = try TinyDisc.bases()
+        let resumed = try AVDiscriminatorTrainer(model: restored.model, optimizer: restored.optimizer,
+                                                 settings: restored.settings, audioBase: a, videoBase: v)
+        for _ in 0..<2 { _ = try resumed.trainStep(real: real, fake: fake) }
+        XCTAssertEqual(resumed.step, 4)
+        for ((name, p), (_, q)) in zip(straight.model.namedParameters(), resumed.model.namedParameters()) {
+            XCTAssertEqual(p.scalars, q.scalars, name)
+        }
+    }
+
+    func testWeightsRoundTripAndWrongFilesAreNamed() throws {
+        let model = try AVDiscriminatorNet(TinyDisc.config, seed: 8)
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("disc-\(UUID().uuidString).safetensors")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try AVDiscriminatorCheckpoint.saveWeights(model, step: 12, loss: .dsm, to: url)
+        let (loaded, step) = try AVDiscriminatorCheckpoint.loadWeights(from: url)
+        XCTAssertEqual(step, 12)
+        XCTAssertEqual(loaded.config, TinyDisc.config)
+        XCTAssertEqual(loaded.namedParameters().map(\.0), model.namedParameters().map(\.0))
+        XCTAssertTrue(model.namedParameters().contains { $0.0 == "video.blocks.0.conv.c2.weight" }, "state_dict-style names")
+        for ((_, p), (_, q)) in zip(model.namedParameters(), loaded.namedParameters()) { XCTAssertEqual(p.scalars, q.scalars) }
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("base-\(UUID().uuidString).safetensors")
+        defer { try? FileManager.default.removeItem(at: base) }
+        try BaseModelCheckpoint.saveWeights(try BaseUNet(TinyBase.audio, seed: 1), step: 0, to: base)
+        XCTAssertThrowsError(try AVDiscriminatorCheckpoint.loadWeights(from: base)) { error in
+            XCTAssertTrue("\(error)".contains("not a discriminator"), "\(error)")
+        }
+    }
+
+    func testConfigurationRejectsMisalignedAudio() {
+        var config = TinyDisc.config
+        config.audioFold = 10
+        XCTAssertThrowsError(try config.validate()) { XCTAssertTrue("\($0)".contains("audio length")) }
+        XCTAssertEqual(try AVDiscriminatorConfig.parse(json: TinyDisc.config.json()), TinyDisc.config)
+    }
+
+    func testTrainerRefusesBaseModelsOfOtherShapes() throws {
+        let model = try AVDiscriminatorNet(TinyDisc.config, seed: 1)
+        let (a, _) = try TinyDisc.bases()
+        XCTAssertThrowsError(try AVDiscriminatorTrainer(model: model, optimizer: BaseModelAdam(model.parameters(), lr: 1e-3),
+                                                        settings: DiscriminatorTrainingSettings(), audioBase: a, videoBase: a))
+    }
+}
