@@ -5,7 +5,7 @@ import XCTest
 /// Runs the built binary's `train-base` and `sample` on tiny configurations.
 final class BaseModelEndToEndTests: XCTestCase {
     /// Every sample of a tar file.
-    func samples(_ path: String) throws -> [WebDatasetSample] {
+    static func samples(_ path: String) throws -> [WebDatasetSample] {
         let reader = WebDatasetReader(tar: TarReader(source: try ByteSource(path: path)))
         var out: [WebDatasetSample] = []
         while let s = try reader.next() { out.append(s) }
@@ -13,7 +13,7 @@ final class BaseModelEndToEndTests: XCTestCase {
     }
 
     /// A 16-clip synth tar, and tiny audio and video models trained on it for a few steps.
-    func trainTinyModels(_ dir: URL) throws -> URL {
+    static func trainTinyModels(_ dir: URL) throws -> URL {
         let tar = dir.appendingPathComponent("s.tar").path
         XCTAssertEqual(try Tool.run(["synth", "--count", "16", "--seed", "3", "-q", "-o", tar]).status, 0)
         let models = dir.appendingPathComponent("models")
@@ -40,12 +40,12 @@ final class BaseModelEndToEndTests: XCTestCase {
 
     func testTrainThenSampleWritesPrepFormatPairs() throws {
         let dir = try Tool.temporaryDirectory(self)
-        let models = try trainTinyModels(dir)
+        let models = try Self.trainTinyModels(dir)
         let out = dir.appendingPathComponent("out.tar").path
         let r = try Tool.run(["sample", "--models", models.path, "--text", "playing drums", "--count", "2",
                               "--steps", "2", "--sampler", "ddim", "--seed", "5", "-o", out])
         XCTAssertEqual(r.status, 0, r.stderr)
-        let pairs = try samples(out)
+        let pairs = try Self.samples(out)
         XCTAssertEqual(pairs.map(\.key), ["000000_gen", "000001_gen"])
         for pair in pairs {
             let audio = try NpyCoding.decode(try XCTUnwrap(pair.files["audio.npy"]))
@@ -65,7 +65,7 @@ final class BaseModelEndToEndTests: XCTestCase {
         XCTAssertEqual(shard.status, 0, shard.stderr)
         let shardPath = dir.appendingPathComponent("shard.tar")
         try shard.stdout.write(to: shardPath)
-        XCTAssertEqual(try samples(shardPath.path).first?.files["video.npy"], pairs[1].files["video.npy"])
+        XCTAssertEqual(try Self.samples(shardPath.path).first?.files["video.npy"], pairs[1].files["video.npy"])
 
         let unknown = try Tool.run(["sample", "--models", models.path, "--text", "zzqx blorp", "--count", "1",
                                     "--steps", "1", "--sampler", "ddim", "--cfg-audio", "1", "--cfg-video", "1", "-o", dir.appendingPathComponent("u.tar").path])
