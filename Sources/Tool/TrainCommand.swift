@@ -80,6 +80,9 @@ struct Train: ParsableCommand {
     @Option(help: ArgumentHelp("Widths of the two stream levels (default 16,32).", valueName: "LIST"))
     var channels: String = "16,32"
 
+    @Option(name: .customLong("blocks-per-level"), help: ArgumentHelp("ResBlocks per stream level.", valueName: "N"))
+    var blocksPerLevel: Int = 1
+
     @Option(name: .customLong("fusion-channels"), help: ArgumentHelp("Width of the temporal fusion blocks.", valueName: "N"))
     var fusionChannels: Int = 64
 
@@ -134,7 +137,7 @@ struct Train: ParsableCommand {
         let widths = channels.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
         guard widths.count == 2 else { throw ValidationError("--channels needs two comma-separated widths, got '\(channels)'") }
         let config = AVDiscriminatorConfig(audioShape: audio.config.sampleShape, videoShape: video.config.sampleShape,
-                                           videoPool: videoPool, audioFold: audioFold, channels: widths,
+                                           videoPool: videoPool, audioFold: audioFold, channels: widths, blocksPerLevel: blocksPerLevel,
                                            fusionChannels: fusionChannels, fusionBlocks: fusionBlocks,
                                            textDim: audio.config.textDim, diffusionSteps: audio.config.diffusionSteps,
                                            audioScale: audio.config.dataScale)

@@ -59,7 +59,14 @@ enum TinyDisc {
 
 final class AVDiscriminatorTests: XCTestCase {
     func testInputGradientMatchesFiniteDifferences() throws {
-        let model = try AVDiscriminatorNet(TinyDisc.config, seed: 11)
+        for blocks in [1, 2] {
+            var config = TinyDisc.config
+            config.blocksPerLevel = blocks
+            try checkInputGradient(try AVDiscriminatorNet(config, seed: 11))
+        }
+    }
+
+    private func checkInputGradient(_ model: AVDiscriminatorNet) throws {
         // Give the zero-initialised output convs weights so every path carries gradient.
         var rng = Xoshiro256(seed: 4)
         for (_, p) in model.namedParameters() {

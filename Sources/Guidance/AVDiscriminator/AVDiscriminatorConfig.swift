@@ -13,6 +13,8 @@ public struct AVDiscriminatorConfig: Sendable, Equatable, Codable {
     public var audioFold: Int
     /// Channels of the two stream levels (stem and first block, second block).
     public var channels: [Int]
+    /// ResBlocks per stream level (the first block of the first level changes the width).
+    public var blocksPerLevel: Int
     /// Channels of the temporal fusion blocks.
     public var fusionChannels: Int
     /// Temporal fusion blocks after the streams are joined frame by frame.
@@ -30,7 +32,7 @@ public struct AVDiscriminatorConfig: Sendable, Equatable, Codable {
 
     /// The default configuration for the tool's base models (16 frames of 64×64, 25,600 samples).
     public init(audioShape: [Int] = [1, 25_600], videoShape: [Int] = [16, 3, 64, 64], videoPool: Int = 4,
-                audioFold: Int = 100, channels: [Int] = [16, 32], fusionChannels: Int = 64, fusionBlocks: Int = 2,
+                audioFold: Int = 100, channels: [Int] = [16, 32], blocksPerLevel: Int = 1, fusionChannels: Int = 64, fusionBlocks: Int = 2,
                 groups: Int = 8, timeDim: Int = 128, textDim: Int = 256, diffusionSteps: Int = 1000,
                 audioScale: Float = 1) {
         self.audioShape = audioShape
@@ -38,6 +40,7 @@ public struct AVDiscriminatorConfig: Sendable, Equatable, Codable {
         self.videoPool = videoPool
         self.audioFold = audioFold
         self.channels = channels
+        self.blocksPerLevel = blocksPerLevel
         self.fusionChannels = fusionChannels
         self.fusionBlocks = fusionBlocks
         self.groups = groups
@@ -59,8 +62,8 @@ public struct AVDiscriminatorConfig: Sendable, Equatable, Codable {
               fusionChannels > 0, fusionChannels % groups == 0, groups > 0 else {
             throw bad("two stream widths and a fusion width, each divisible by groups \(groups)")
         }
-        guard fusionBlocks >= 1, timeDim >= 4, timeDim % 2 == 0, textDim > 0, diffusionSteps > 0 else {
-            throw bad("fusion blocks ≥ 1, an even time width ≥ 4, positive text width and steps")
+        guard fusionBlocks >= 1, blocksPerLevel >= 1, timeDim >= 4, timeDim % 2 == 0, textDim > 0, diffusionSteps > 0 else {
+            throw bad("fusion blocks and blocks per level ≥ 1, an even time width ≥ 4, positive text width and steps")
         }
         guard videoPool >= 1, videoShape[2] % (videoPool * 4) == 0, videoShape[3] % (videoPool * 4) == 0 else {
             throw bad("frame size \(videoShape[2])x\(videoShape[3]) must be divisible by 4 × video pool \(videoPool)")

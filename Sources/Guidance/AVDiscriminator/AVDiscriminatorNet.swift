@@ -9,9 +9,11 @@ import Tensor
 /// frame (the direction of the paper's better Table-10 variant, which mixes time tokens):
 ///
 /// - video `[B, F, 3, H, W]`: average-pool each frame by `videoPool` -> "2d + 1d" k3 stem ->
-///   pool 2×2 -> ResBlock(c0→c1) -> pool 2×2 -> ResBlock(c1) -> mean over H, W -> `[B, c1, F]`;
+///   pool 2×2 -> n ResBlocks (c0→c1, then c1) -> pool 2×2 -> n ResBlocks (c1) -> mean over H, W
+///   -> `[B, c1, F]` (n = `blocksPerLevel`);
 /// - audio `[B, 1, L]`: fold `audioFold` samples per position -> Conv1d k3 stem ->
-///   ResBlock(c0→c1) -> pool 4 -> ResBlock(c1) -> pool 4 -> `[B, c1, F]` (one position per frame);
+///   n ResBlocks (c0→c1, then c1) -> pool 4 -> n ResBlocks (c1) -> pool 4 -> `[B, c1, F]` (one
+///   position per frame);
 /// - fusion: concat channels -> `fusionBlocks` Conv1d ResBlocks along the frames -> GroupNorm
 ///   -> SiLU -> mean over frames -> Linear -> h.
 ///
@@ -40,11 +42,14 @@ public final class AVDiscriminatorNet: Module {
         time = TimestepEmbedding(dim: e, rng: &rng)
         text = Linear(config.textDim, e, rng: &rng)
         videoStem = VideoConv(3, c[0], rng: &rng)
-        videoBlocks = [BaseResBlock(.video, c[0], c[1], groups: g, embeddingDim: e, rng: &rng),
-                       BaseResBlock(.video, c[1], c[1], groups: g, embeddingDim: e, rng: &rng)]
+        let n = config.blocksPerLevel
+        videoBlocks = (0..<(2 * n)).map { k in
+            BaseResBlock(.video, k == 0 ? c[0] : c[1], c[1], groups: g, embeddingDim: e, rng: &rng)
+        }
         audioStem = Conv.conv1d(config.audioFold, c[0], kernel: 3, padding: 1, rng: &rng)
-        audioBlocks = [BaseResBlock(.audio, c[0], c[1], groups: g, embeddingDim: e, rng: &rng),
-                       BaseResBlock(.audio, c[1], c[1], groups: g, embeddingDim: e, rng: &rng)]
+        audioBlocks = (0..<(2 * n)).map { k in
+            BaseResBlock(.audio, k == 0 ? c[0] : c[1], c[1], groups: g, embeddingDim: e, rng: &rng)
+        }
         var blocks: [BaseResBlock] = []
         var width = 2 * c[1]
         for _ in 0..<config.fusionBlocks {
@@ -63,14 +68,19 @@ public final class AVDiscriminatorNet: Module {
         let b = video.shape[0]
         var v = video.permute([0, 2, 1, 3, 4])
         if config.videoPool > 1 { v = v.avgPool([1, config.videoPool, config.videoPool]) }
+        let n = config.blocksPerLevel
         v = videoStem(v).avgPool([1, 2, 2])
-        v = videoBlocks[0](v, semb).avgPool([1, 2, 2])
-        v = videoBlocks[1](v, semb).mean(axes: [3, 4])
+        for (k, block) in videoBlocks.enumerated() {
+            v = block(v, semb)
+            if k == n - 1 { v = v.avgPool([1, 2, 2]) }
+        }
+        v = v.mean(axes: [3, 4])
         let length = audio.shape[2]
-        var a = audio.reshape([b, length / config.audioFold, config.audioFold]).permute([0, 2, 1])
-        a = audioStem(a)
-        a = audioBlocks[0](a, semb).avgPool([4])
-        a = audioBlocks[1](a, semb).avgPool([4])
+        var a = audioStem(audio.reshape([b, length / config.audioFold, config.audioFold]).permute([0, 2, 1]))
+        for (k, block) in audioBlocks.enumerated() {
+            a = block(a, semb)
+            if k == n - 1 || k == 2 * n - 1 { a = a.avgPool([4]) }
+        }
         var h = Tensor.concat([v, a], axis: 1)
         for block in fusion { h = block(h, semb) }
         h = outNorm(h).silu().mean(axes: [2])
