@@ -50,6 +50,29 @@ public struct AVDiscriminatorConfig: Sendable, Equatable, Codable {
         self.audioScale = audioScale
     }
 
+    private enum CodingKeys: String, CodingKey {
+        case audioShape, videoShape, videoPool, audioFold, channels, blocksPerLevel, fusionChannels, fusionBlocks, groups,
+             timeDim, textDim, diffusionSteps, audioScale
+    }
+
+    /// Decodes a configuration; files written before `blocksPerLevel` existed have one block per level.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        audioShape = try c.decode([Int].self, forKey: .audioShape)
+        videoShape = try c.decode([Int].self, forKey: .videoShape)
+        videoPool = try c.decode(Int.self, forKey: .videoPool)
+        audioFold = try c.decode(Int.self, forKey: .audioFold)
+        channels = try c.decode([Int].self, forKey: .channels)
+        blocksPerLevel = try c.decodeIfPresent(Int.self, forKey: .blocksPerLevel) ?? 1
+        fusionChannels = try c.decode(Int.self, forKey: .fusionChannels)
+        fusionBlocks = try c.decode(Int.self, forKey: .fusionBlocks)
+        groups = try c.decode(Int.self, forKey: .groups)
+        timeDim = try c.decode(Int.self, forKey: .timeDim)
+        textDim = try c.decode(Int.self, forKey: .textDim)
+        diffusionSteps = try c.decode(Int.self, forKey: .diffusionSteps)
+        audioScale = try c.decode(Float.self, forKey: .audioScale)
+    }
+
     /// Audio stem positions per video frame after the two 4× poolings must be exactly one:
     /// `L / fold / 16 == F`.
     public func validate() throws {
