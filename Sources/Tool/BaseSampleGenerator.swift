@@ -8,7 +8,7 @@ struct BaseSampleGenerator {
     let video: ClassifierFreeGuidance<BaseModelPredictor>
     let schedules: [NoiseSchedule]
     let shapes: [[Int]]
-    let scales: [Float]
+    let configs: [BaseModelConfig]
     let samplers: [any Sampler]
     let condition: [Float]?
 
@@ -21,18 +21,23 @@ struct BaseSampleGenerator {
         schedules = [try NoiseSchedule.linear(steps: audio.config.diffusionSteps),
                      try NoiseSchedule.linear(steps: video.config.diffusionSteps)]
         shapes = [[1] + audio.config.sampleShape, [1] + video.config.sampleShape]
-        scales = [audio.config.dataScale, video.config.dataScale]
+        configs = [audio.config, video.config]
         self.samplers = samplers
         self.condition = condition
     }
 
     /// Sample `index` of a run: audio then video noise from a generator seeded by (seed, index);
-    /// each modality divided by its model's data scale.
+    /// each modality mapped back from its model's space (`BaseModelConfig.fromModel`).
     func generate(seed: UInt64, index: Int) throws -> (audio: Batch, video: Batch) {
         var rng = SeededRNG.forSample(seed: seed, index: index)
         let a = try samplers[0].sample(audio, schedule: schedules[0], shape: shapes[0], condition: condition, rng: &rng)
         let v = try samplers[1].sample(video, schedule: schedules[1], shape: shapes[1], condition: condition, rng: &rng)
-        return (a.scaled(1 / Double(scales[0])), v.scaled(1 / Double(scales[1])))
+        return (try Self.toData(a, configs[0]), try Self.toData(v, configs[1]))
+    }
+
+    /// Model-space values back to data.
+    static func toData(_ x: Batch, _ config: BaseModelConfig) throws -> Batch {
+        try Batch(shape: x.shape, values: x.values.map(config.fromModel))
     }
 
     /// The tar entries of one pair: audio clamped to [-1, 1] as float32 `[1, N]`, video as

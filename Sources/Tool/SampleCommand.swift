@@ -28,7 +28,7 @@ struct Sample: ParsableCommand {
 
             Samplers (--steps counts model evaluations per modality; guidance doubles them): \
             dpm-solver++ (default; singlestep order 3, logSNR steps, dynamic thresholding \
-            for models whose data lie in [-1, 1], i.e. not the ×8 audio model; 20 steps is the \
+            for models whose data lie in [-1, 1]: both default models, not a linear ×8 audio model; 20 steps is the \
             spec's in-domain sampler), ddim (eta 0), ddpm (ancestral; fewer \
             than 1000 steps are respaced, i.e. DDIM with eta 1).
 
@@ -103,8 +103,8 @@ struct Sample: ParsableCommand {
                 condition = vector
             }
             generator = try BaseSampleGenerator(audio: audio, video: video, cfgAudio: cfgAudio, cfgVideo: cfgVideo,
-                                                samplers: [sampler.sampler(steps: steps, thresholded: audio.config.dataScale == 1),
-                                                           sampler.sampler(steps: steps, thresholded: video.config.dataScale == 1)],
+                                                samplers: [sampler.sampler(steps: steps, thresholded: audio.config.isBounded),
+                                                           sampler.sampler(steps: steps, thresholded: video.config.isBounded)],
                                                 condition: condition)
             if !quiet { log("sample", "models from \(dir.path); \(sampler.rawValue), \(steps) steps, cfg audio \(cfgAudio) video \(cfgVideo)") }
         } catch {

@@ -6,6 +6,11 @@ import MediaIO
 import Glibc
 #endif
 
+/// The learning-rate schedule of `train-base`.
+enum LearningRateKind: String, ExpressibleByArgument, CaseIterable {
+    case constant, cosine
+}
+
 /// `mmdisco-av train-base`: train one modality's text-conditional base diffusion model.
 struct TrainBase: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -19,7 +24,8 @@ struct TrainBase: ParsableCommand {
             the empty prompt with probability --text-dropout (for classifier-free guidance). \
             Loss and throughput go to stderr every --log-every steps. The weights (safetensors, \
             PyTorch state_dict names, the network configuration in the metadata) go to -o FILE \
-            or stdout. --checkpoint also keeps the Adam state and step, which --resume continues.
+            or stdout; they are the exponential moving average of the parameters (--ema-decay). \
+            --checkpoint also keeps the Adam state, the average and the step, which --resume continues.
 
             Examples:
               mmdisco-av synth --count 2000 --seed 1 | mmdisco-av train-base --modality audio -o audio.safetensors
@@ -45,6 +51,15 @@ struct TrainBase: ParsableCommand {
 
     @Option(help: ArgumentHelp("Adam learning rate (default 5e-4, or the checkpoint's with --resume).", valueName: "RATE"))
     var lr: Float?
+
+    @Option(name: .customLong("ema-decay"), help: ArgumentHelp("Decay of the parameters' exponential moving average that the weights file holds (0 = no average, the last weights).", valueName: "D"))
+    var emaDecay: Float = 0.999
+
+    @Option(name: .customLong("lr-schedule"), help: ArgumentHelp("constant, or cosine: a half-cosine from --lr down to 5% of it at --steps (default cosine).", valueName: "KIND"))
+    var lrSchedule: LearningRateKind = .cosine
+
+    @Option(help: ArgumentHelp("Steps of linear learning-rate warm-up.", valueName: "N"))
+    var warmup: Int = 200
 
     @Option(name: .customLong("text-dropout"), help: ArgumentHelp("Probability of training on the empty prompt.", valueName: "P"))
     var textDropout: Double = 0.1
@@ -81,6 +96,8 @@ struct TrainBase: ParsableCommand {
         guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1") }
         if let lr, !(lr > 0 && lr.isFinite) { throw ValidationError("--lr must be positive") }
         guard (0...1).contains(textDropout) else { throw ValidationError("--text-dropout must be in [0, 1]") }
+        guard emaDecay >= 0, emaDecay < 1 else { throw ValidationError("--ema-decay must be in [0, 1)") }
+        guard warmup >= 0 else { throw ValidationError("--warmup must not be negative") }
         guard checkpointEvery >= 1, logEvery >= 1 else { throw ValidationError("--checkpoint-every and --log-every must be at least 1") }
         if let maxClips, maxClips < 1 { throw ValidationError("--max-clips must be at least 1") }
         _ = try modelConfig()
@@ -111,10 +128,17 @@ struct TrainBase: ParsableCommand {
                 guard trainer.model.config.modality == modality else {
                     throw ValidationError("--resume: \(resume) is a \(trainer.model.config.modality.rawValue) checkpoint, not \(modality.rawValue)")
                 }
-                if let lr { trainer.optimizer.lr = lr }
+                if let lr {
+                    trainer.optimizer.lr = lr
+                    trainer.schedule?.peak = lr
+                }
+                trainer.schedule?.totalSteps = steps
             } else {
-                trainer = try BaseModelTrainer(config: modelConfig(), seed: seed, lr: lr ?? 5e-4, batchSize: batchSize,
-                                               textDropout: textDropout)
+                let peak = lr ?? 5e-4
+                let schedule = lrSchedule == .cosine ? LearningRateSchedule(peak: peak, warmup: warmup, totalSteps: steps)
+                    : LearningRateSchedule(peak: peak, warmup: warmup)
+                trainer = try BaseModelTrainer(config: modelConfig(), seed: seed, lr: peak, batchSize: batchSize,
+                                               textDropout: textDropout, emaDecay: emaDecay, schedule: schedule)
             }
         } catch let error as ValidationError {
             throw error
@@ -138,7 +162,9 @@ struct TrainBase: ParsableCommand {
         if !quiet {
             log("train-base", "\(modality.rawValue): \(data.count) clips, \(data.captions.count) distinct captions; "
                 + "\(trainer.model.parameterCount) parameters, channels \(trainer.model.config.channels), "
-                + "batch \(trainer.batchSize), lr \(trainer.optimizer.lr), steps \(trainer.step) -> \(steps)")
+                + "batch \(trainer.batchSize), lr \(trainer.schedule?.peak ?? trainer.optimizer.lr)"
+                + (trainer.schedule.map { $0.totalSteps > 0 ? " cosine to step \($0.totalSteps), warm-up \($0.warmup)" : " warm-up \($0.warmup)" } ?? "")
+                + (trainer.average.map { ", EMA \($0.decay)" } ?? "") + ", steps \(trainer.step) -> \(steps)")
         }
         do {
             try BaseTrainingLoop(trainer: trainer, data: data, quiet: quiet, logEvery: logEvery,
@@ -158,14 +184,17 @@ struct TrainBase: ParsableCommand {
 
     /// Writes the weights to -o FILE (temporary file renamed) or to stdout.
     private func writeWeights(_ trainer: BaseModelTrainer) throws {
-        let extra = ["seed": String(trainer.seed), "batch_size": String(trainer.batchSize), "lr": String(trainer.optimizer.lr)]
+        var extra = ["seed": String(trainer.seed), "batch_size": String(trainer.batchSize),
+                     "lr": String(trainer.schedule?.peak ?? trainer.optimizer.lr)]
+        if let average = trainer.average { extra["ema_decay"] = String(average.decay) }
+        let model = try trainer.averagedModel()
         if let output {
-            try BaseTrainingLoop.atomicWrite(to: output) { try BaseModelCheckpoint.saveWeights(trainer.model, step: trainer.step, to: $0, extra: extra) }
+            try BaseTrainingLoop.atomicWrite(to: output) { try BaseModelCheckpoint.saveWeights(model, step: trainer.step, to: $0, extra: extra) }
             if !quiet { log("train-base", "weights after \(trainer.step) steps to \(output)") }
         } else {
             let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("mmdisco-weights-\(UUID().uuidString).safetensors")
             defer { try? FileManager.default.removeItem(at: tmp) }
-            try BaseModelCheckpoint.saveWeights(trainer.model, step: trainer.step, to: tmp, extra: extra)
+            try BaseModelCheckpoint.saveWeights(model, step: trainer.step, to: tmp, extra: extra)
             try ByteSink(fileDescriptor: 1, name: "stdout").write(Array(try Data(contentsOf: tmp)))
         }
     }

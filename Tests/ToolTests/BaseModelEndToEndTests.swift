@@ -29,7 +29,9 @@ final class BaseModelEndToEndTests: XCTestCase {
                                     "-o", models.appendingPathComponent("audio.safetensors").path] + tiny)
         XCTAssertEqual(resumed.status, 0, resumed.stderr)
         XCTAssertTrue(resumed.stderr.contains("steps 2 -> 3"), resumed.stderr)
-        XCTAssertTrue(resumed.stderr.contains("lr 0.002,"), "a resumed run keeps the checkpoint's learning rate: \(resumed.stderr)")
+        XCTAssertTrue(resumed.stderr.contains("lr 0.002 cosine to step 3,"),
+                      "a resumed run keeps the checkpoint's learning rate; its cosine ends at the new --steps: \(resumed.stderr)")
+        XCTAssertTrue(resumed.stderr.contains("EMA 0.999"), "a resumed run keeps the parameter average: \(resumed.stderr)")
         XCTAssertTrue(resumed.stderr.contains("step 3/3"), resumed.stderr)
         // Weights on stdout when there is no -o.
         let video = try Tool.run(["train-base", "--modality", "video", tar, "--steps", "2", "-q"] + tiny)

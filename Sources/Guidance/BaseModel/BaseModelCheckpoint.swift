@@ -5,8 +5,11 @@ import Tensor
 ///
 /// Weights: the `BaseUNet` state_dict names, metadata `config` (JSON), `step`, `format`
 /// "mmdisco-base-weights". Checkpoint: `model.<name>` for every weight,
-/// `optimizer.state.<name>.exp_avg` / `.exp_avg_sq` for Adam's moments, and metadata
-/// `config`, `step`, `lr`, `seed`, `batch_size`, `text_dropout`, `format` "mmdisco-base-checkpoint".
+/// `optimizer.state.<name>.exp_avg` / `.exp_avg_sq` for Adam's moments, `ema.<name>` for the
+/// parameter average when there is one, and metadata `config`, `step`, `lr` (the peak rate with
+/// a schedule), `seed`, `batch_size`, `text_dropout`, optional `ema_decay`, `lr_warmup`,
+/// `lr_total_steps`, `lr_floor`, and `format` "mmdisco-base-checkpoint". Checkpoints written
+/// before the average and the schedule existed load as constant-rate runs without an average.
 public enum BaseModelCheckpoint {
     /// Writes the weights of `model` after `step` training steps.
     public static func saveWeights(_ model: BaseUNet, step: Int, to url: URL, extra: [String: String] = [:]) throws {
@@ -17,13 +20,14 @@ public enum BaseModelCheckpoint {
         try Safetensors.write(model.namedParameters(), metadata: metadata, to: url)
     }
 
-    /// Reads a weights file (or a checkpoint's model part) and rebuilds its network.
+    /// Reads a weights file (or a checkpoint's averaged weights, else its model part) and rebuilds its network.
     public static func loadWeights(from url: URL) throws -> (model: BaseUNet, step: Int) {
         let file = try Safetensors(contentsOf: url)
         let config = try configuration(of: file, url)
         let model = try BaseUNet(config, seed: 0)
         if file.metadata["format"] == "mmdisco-base-checkpoint" {
-            try loadPrefixed(model.namedParameters(), "model.", from: file, url)
+            let prefix = file.metadata["ema_decay"] == nil ? "model." : "ema."
+            try loadPrefixed(model.namedParameters(), prefix, from: file, url)
         } else {
             try model.load(from: file)
         }
@@ -38,11 +42,20 @@ public enum BaseModelCheckpoint {
             tensors.append(("optimizer.state.\(name).exp_avg", trainer.optimizer.expAvg[k]))
             tensors.append(("optimizer.state.\(name).exp_avg_sq", trainer.optimizer.expAvgSq[k]))
         }
-        let metadata = [
+        var metadata = [
             "format": "mmdisco-base-checkpoint", "config": trainer.model.config.json(),
-            "step": String(trainer.step), "lr": String(trainer.optimizer.lr), "seed": String(trainer.seed),
+            "step": String(trainer.step), "lr": String(trainer.schedule?.peak ?? trainer.optimizer.lr), "seed": String(trainer.seed),
             "batch_size": String(trainer.batchSize), "text_dropout": String(trainer.textDropout),
         ]
+        if let average = trainer.average {
+            tensors += zip(names, average.values).map { ("ema.\($0.0)", $0.1) }
+            metadata["ema_decay"] = String(average.decay)
+        }
+        if let schedule = trainer.schedule {
+            metadata["lr_warmup"] = String(schedule.warmup)
+            metadata["lr_total_steps"] = String(schedule.totalSteps)
+            metadata["lr_floor"] = String(schedule.floor)
+        }
         try Safetensors.write(tensors, metadata: metadata, to: url)
     }
 
@@ -65,7 +78,23 @@ public enum BaseModelCheckpoint {
         optimizer.step = step
         try loadPrefixed(zip(named, optimizer.expAvg).map { ("\($0.0.0).exp_avg", $0.1) }, "optimizer.state.", from: file, url)
         try loadPrefixed(zip(named, optimizer.expAvgSq).map { ("\($0.0.0).exp_avg_sq", $0.1) }, "optimizer.state.", from: file, url)
-        return try BaseModelTrainer(model: model, optimizer: optimizer, seed: seed, batchSize: batch, textDropout: dropout)
+        var average: ExponentialAverage?
+        if let text = file.metadata["ema_decay"] {
+            guard let decay = Float(text) else { throw GuidanceError.invalidConfiguration("\(url.path): unreadable ema_decay '\(text)'") }
+            let restored = ExponentialAverage(model.parameters(), decay: decay)
+            try loadPrefixed(zip(named, restored.values).map { ($0.0.0, $0.1) }, "ema.", from: file, url)
+            average = restored
+        }
+        var schedule: LearningRateSchedule?
+        if let warmup = file.metadata["lr_warmup"] {
+            guard let w = Int(warmup), let total = Int(file.metadata["lr_total_steps"] ?? ""),
+                  let floor = Float(file.metadata["lr_floor"] ?? "") else {
+                throw GuidanceError.invalidConfiguration("\(url.path): checkpoint metadata has lr_warmup but not lr_total_steps and lr_floor")
+            }
+            schedule = LearningRateSchedule(peak: lr, warmup: w, totalSteps: total, floor: floor)
+        }
+        return try BaseModelTrainer(model: model, optimizer: optimizer, seed: seed, batchSize: batch, textDropout: dropout,
+                                    average: average, schedule: schedule)
     }
 
     private static func configuration(of file: Safetensors, _ url: URL) throws -> BaseModelConfig {

@@ -12,7 +12,8 @@ import Tensor
 /// vector is the unconditional (empty) prompt. With `inputSkip` the output also gets
 /// `Linear(SiLU(temb)) ⊙ fold(x_t)` (zero at init): without it a 192-channel video fold
 /// squeezed into 64 features cannot even return the noise at large t (measured: eps MSE 0.72
-/// at t = 990 after 1500 steps, samples pure noise).
+/// at t = 990 after 1500 steps, samples pure noise). With `dataStd > 0` the whole network is
+/// F of `Preconditioning`: it sees `c_in · x_t` and returns `c_skip · x_t + c_out · F`.
 public final class BaseUNet: Module {
     /// The configuration the network was built from.
     public let config: BaseModelConfig
@@ -24,6 +25,7 @@ public final class BaseUNet: Module {
     let outNorm: GroupNorm
     let outConv: ModalityConv
     let inputSkip: Linear?
+    let preconditioning: Preconditioning?
 
     /// A freshly initialised network (PyTorch default initialisation from `seed`).
     public init(_ config: BaseModelConfig, seed: UInt64) throws {
@@ -43,10 +45,23 @@ public final class BaseUNet: Module {
         outConv = ModalityConv(m, c[0], config.foldedChannels, rng: &rng)
         outConv.zeroFinalLayer()
         inputSkip = config.inputSkip ? Linear(e, config.foldedChannels, zeroInit: true, rng: &rng) : nil
+        preconditioning = config.dataStd > 0 ? try Preconditioning(steps: config.diffusionSteps, dataStd: config.dataStd) : nil
+    }
+
+    /// `values[step]` per sample as a `[B, 1, ...]` tensor that broadcasts over a sample of `rank - 1` axes.
+    static func perSample(_ values: [Float], _ steps: [Int], rank: Int) -> Tensor {
+        Tensor(shape: [steps.count] + [Int](repeating: 1, count: rank - 1), data: steps.map { values[$0] })
     }
 
     /// Predicted noise for x `[B, sample...]` at per-sample steps, with text `[B, textDim]`.
     public func callAsFunction(_ x: Tensor, steps: [Int], text textVectors: Tensor) -> Tensor {
+        guard let p = preconditioning else { return network(x, steps: steps, text: textVectors) }
+        let f = network(x * Self.perSample(p.cIn, steps, rank: x.rank), steps: steps, text: textVectors)
+        return x * Self.perSample(p.cSkip, steps, rank: x.rank) + f * Self.perSample(p.cOut, steps, rank: x.rank)
+    }
+
+    /// The U-Net itself (F when preconditioned, eps otherwise).
+    func network(_ x: Tensor, steps: [Int], text textVectors: Tensor) -> Tensor {
         let m = config.modality
         let semb = (time(steps) + text(textVectors)).silu()
         let folded = m == .audio ? Resampling.foldAudio(x, config.fold) : Resampling.foldVideo(x, config.fold)

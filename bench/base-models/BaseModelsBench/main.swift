@@ -1,6 +1,6 @@
 // Evaluates generated (audio, video) pairs against real synth clips.
 //
-//   BaseModelsBench REAL.tar GENERATED.tar...
+//   BaseModelsBench REAL.tar [--heldout HELDOUT.tar] GENERATED.tar...
 //
 // Every sample's class comes from its JSON: `class_index` (real) or the prompt in `caption`
 // parsed as a class name (generated). Features: log-mel statistics (audio, 80 values) and
@@ -50,8 +50,9 @@ struct BenchError: Error, CustomStringConvertible {
 }
 
 /// Accuracy per class and overall, and the Fréchet distance, for one modality.
-func evaluate(real: [[Double]], realLabels: [Int], generated: [[Double]], generatedLabels: [Int]) -> [String: Any] {
-    let s = Statistics.standardiser(real)
+func evaluate(real: [[Double]], realLabels: [Int], generated: [[Double]], generatedLabels: [Int],
+              heldout: [[Double]], heldoutLabels: [Int], blocks: [Int]) -> [String: Any] {
+    let s = Statistics.standardiser(real, blocks: blocks)
     let r = real.map { Statistics.standardise($0, s) }, g = generated.map { Statistics.standardise($0, s) }
     var centroids: [Int: [Double]] = [:]
     for c in Set(realLabels) { centroids[c] = Statistics.mean(zip(r, realLabels).filter { $0.1 == c }.map(\.0)) }
@@ -67,30 +68,47 @@ func evaluate(real: [[Double]], realLabels: [Int], generated: [[Double]], genera
     }
     // Real held-out sanity check: the classifier on the real clips themselves.
     let realAccuracy = Double(zip(r, realLabels).filter { Statistics.nearest($0.0, centroids) == $0.1 }.count) / Double(r.count)
+    // Held-out real clips (another synth seed): the classifier's accuracy on real data it was not fitted on.
+    let h = heldout.map { Statistics.standardise($0, s) }
+    let heldoutAccuracy = h.isEmpty ? nil
+        : Double(zip(h, heldoutLabels).filter { Statistics.nearest($0.0, centroids) == $0.1 }.count) / Double(h.count)
     let axes = Statistics.principalAxes(r, k: 16)
     let fd = Statistics.frechet(r.map { Statistics.project($0, axes) }, g.map { Statistics.project($0, axes) })
     // Reference: the Fréchet distance between two halves of the real set.
     let half = r.count / 2
     let fdReal = Statistics.frechet(Array(r[..<half]).map { Statistics.project($0, axes) },
                                     Array(r[half...]).map { Statistics.project($0, axes) })
-    return ["accuracy": Double(correct) / Double(generated.count), "accuracy_per_class": perClass,
+    var result: [String: Any] = ["accuracy": Double(correct) / Double(generated.count), "accuracy_per_class": perClass,
             "confusion_rows_true_cols_predicted": confusion.map { $0.map(String.init).joined(separator: " ") }, "real_self_accuracy": realAccuracy, "frechet": fd, "frechet_real_halves": fdReal,
             "generated": generated.count, "real": real.count]
+    if let heldoutAccuracy {
+        result["real_heldout_accuracy"] = heldoutAccuracy
+        result["real_heldout"] = heldout.count
+    }
+    return result
 }
 
-let args = CommandLine.arguments.dropFirst()
+var args = Array(CommandLine.arguments.dropFirst())
+var heldoutPath: String?
+if let k = args.firstIndex(of: "--heldout"), k + 1 < args.count {
+    heldoutPath = args[k + 1]
+    args.removeSubrange(k...(k + 1))
+}
 guard args.count >= 2 else {
-    FileHandle.standardError.write(Data("usage: BaseModelsBench REAL.tar GENERATED.tar...\n".utf8))
+    FileHandle.standardError.write(Data("usage: BaseModelsBench REAL.tar [--heldout HELDOUT.tar] GENERATED.tar...\n".utf8))
     exit(64)
 }
 do {
-    let real = try readItems(args[args.startIndex], generated: false)
+    let real = try readItems(args[0], generated: false)
+    let heldout = try heldoutPath.map { try readItems($0, generated: false) } ?? []
     let generated = try args.dropFirst().flatMap { try readItems($0, generated: true) }
     let result: [String: Any] = [
         "audio": evaluate(real: real.map(\.audio), realLabels: real.map(\.label),
-                          generated: generated.map(\.audio), generatedLabels: generated.map(\.label)),
+                          generated: generated.map(\.audio), generatedLabels: generated.map(\.label),
+                          heldout: heldout.map(\.audio), heldoutLabels: heldout.map(\.label), blocks: Features.audioBlocks),
         "video": evaluate(real: real.map(\.video), realLabels: real.map(\.label),
-                          generated: generated.map(\.video), generatedLabels: generated.map(\.label)),
+                          generated: generated.map(\.video), generatedLabels: generated.map(\.label),
+                          heldout: heldout.map(\.video), heldoutLabels: heldout.map(\.label), blocks: Features.videoBlocks),
     ]
     let data = try JSONSerialization.data(withJSONObject: result, options: [.prettyPrinted, .sortedKeys])
     FileHandle.standardOutput.write(data + Data("\n".utf8))
