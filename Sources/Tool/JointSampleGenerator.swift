@@ -13,7 +13,7 @@ struct JointSampleGenerator {
     let sampler: any Sampler
     let schedules: [NoiseSchedule]
     let shapes: [[Int]]
-    let dataScales: [Float]
+    let configs: [BaseModelConfig]
     let condition: [Float]?
 
     /// `discriminator` nil means no joint guidance (independent base models).
@@ -24,10 +24,8 @@ struct JointSampleGenerator {
                      try NoiseSchedule.linear(steps: video.config.diffusionSteps)]
         let unconditional = BaseModelPredictor(audio).unconditional
         if let discriminator {
-            guard discriminator.config.audioShape == audio.config.sampleShape,
-                  discriminator.config.videoShape == video.config.sampleShape,
-                  discriminator.config.audioScale == audio.config.dataScale else {
-                throw SampleError("the discriminator was trained for other base models (shapes or audio scale differ)")
+            guard discriminator.config.fits(audio: audio.config, video: video.config) else {
+                throw SampleError("the discriminator was trained for other base models (shapes, steps or audio transform differ)")
             }
             let joint = try JointGuidance(base: base, discriminator: AVDiscriminatorGuide(discriminator),
                                           schedules: schedules, scales: jointScales)
@@ -38,19 +36,19 @@ struct JointSampleGenerator {
         var chosen = try choice.sampler(steps: steps, thresholded: true)
         if var dpm = chosen as? DPMSolverPlusPlus {
             // Dynamic thresholding assumes data in [-1, 1]: not a waveform the model sees scaled up.
-            dpm.thresholdedModalities = Set([audio.config.dataScale == 1 ? 0 : nil, 1].compactMap { $0 })
+            dpm.thresholdedModalities = Set([audio.config.isBounded ? 0 : nil, video.config.isBounded ? 1 : nil].compactMap { $0 })
             chosen = dpm
         }
         sampler = chosen
         shapes = [[1] + audio.config.sampleShape, [1] + video.config.sampleShape]
-        dataScales = [audio.config.dataScale, video.config.dataScale]
+        configs = [audio.config, video.config]
         self.condition = condition
     }
 
-    /// Sample `index` of a run, each modality divided by its model's data scale.
+    /// Sample `index` of a run, each modality mapped back from its model's space.
     func generate(seed: UInt64, index: Int) throws -> (audio: Batch, video: Batch) {
         var rng = SeededRNG.forSample(seed: seed, index: index)
         let out = try sampler.sample(predictor, schedules: schedules, shapes: shapes, condition: condition, rng: &rng)
-        return (out[0].scaled(1 / Double(dataScales[0])), out[1].scaled(1 / Double(dataScales[1])))
+        return (try BaseSampleGenerator.toData(out[0], configs[0]), try BaseSampleGenerator.toData(out[1], configs[1]))
     }
 }

@@ -140,7 +140,7 @@ struct Train: ParsableCommand {
                                            videoPool: videoPool, audioFold: audioFold, channels: widths, blocksPerLevel: blocksPerLevel,
                                            fusionChannels: fusionChannels, fusionBlocks: fusionBlocks,
                                            textDim: audio.config.textDim, diffusionSteps: audio.config.diffusionSteps,
-                                           audioScale: audio.config.dataScale)
+                                           audioScale: audio.config.dataScale, audioMuLaw: audio.config.muLaw)
         do { try config.validate() } catch { throw ValidationError("\(error)") }
         return config
     }

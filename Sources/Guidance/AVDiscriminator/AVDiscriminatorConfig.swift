@@ -29,12 +29,14 @@ public struct AVDiscriminatorConfig: Sendable, Equatable, Codable {
     public var diffusionSteps: Int
     /// The audio base model's data scale: the discriminator sees audio as that model does.
     public var audioScale: Float
+    /// The audio base model's μ-law (0: none), applied before `audioScale`.
+    public var audioMuLaw: Float
 
     /// The default configuration for the tool's base models (16 frames of 64×64, 25,600 samples).
     public init(audioShape: [Int] = [1, 25_600], videoShape: [Int] = [16, 3, 64, 64], videoPool: Int = 4,
                 audioFold: Int = 100, channels: [Int] = [16, 32], blocksPerLevel: Int = 1, fusionChannels: Int = 64, fusionBlocks: Int = 2,
                 groups: Int = 8, timeDim: Int = 128, textDim: Int = 256, diffusionSteps: Int = 1000,
-                audioScale: Float = 1) {
+                audioScale: Float = 1, audioMuLaw: Float = 0) {
         self.audioShape = audioShape
         self.videoShape = videoShape
         self.videoPool = videoPool
@@ -48,14 +50,16 @@ public struct AVDiscriminatorConfig: Sendable, Equatable, Codable {
         self.textDim = textDim
         self.diffusionSteps = diffusionSteps
         self.audioScale = audioScale
+        self.audioMuLaw = audioMuLaw
     }
 
     private enum CodingKeys: String, CodingKey {
         case audioShape, videoShape, videoPool, audioFold, channels, blocksPerLevel, fusionChannels, fusionBlocks, groups,
-             timeDim, textDim, diffusionSteps, audioScale
+             timeDim, textDim, diffusionSteps, audioScale, audioMuLaw
     }
 
-    /// Decodes a configuration; files written before `blocksPerLevel` existed have one block per level.
+    /// Decodes a configuration; files written before `blocksPerLevel` or `audioMuLaw` existed
+    /// have one block per level and no μ-law.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         audioShape = try c.decode([Int].self, forKey: .audioShape)
@@ -71,6 +75,7 @@ public struct AVDiscriminatorConfig: Sendable, Equatable, Codable {
         textDim = try c.decode(Int.self, forKey: .textDim)
         diffusionSteps = try c.decode(Int.self, forKey: .diffusionSteps)
         audioScale = try c.decode(Float.self, forKey: .audioScale)
+        audioMuLaw = try c.decodeIfPresent(Float.self, forKey: .audioMuLaw) ?? 0
     }
 
     /// Audio stem positions per video frame after the two 4× poolings must be exactly one:
@@ -95,7 +100,18 @@ public struct AVDiscriminatorConfig: Sendable, Equatable, Codable {
         guard audioFold >= 1, audioShape[1] == audioFold * 16 * frames else {
             throw bad("audio length \(audioShape[1]) must be audio fold \(audioFold) × 16 × \(frames) frames")
         }
-        guard audioScale.isFinite, audioScale > 0 else { throw bad("audio scale must be positive") }
+        guard audioScale.isFinite, audioScale > 0, audioMuLaw.isFinite, audioMuLaw >= 0 else {
+            throw bad("audio scale must be positive and μ-law non-negative")
+        }
+    }
+
+    /// Whether base models with these configurations produce what the discriminator was built
+    /// for: the same shapes, steps, text width and audio data transform.
+    public func fits(audio: BaseModelConfig, video: BaseModelConfig) -> Bool {
+        audio.modality == .audio && video.modality == .video && audio.sampleShape == audioShape
+            && video.sampleShape == videoShape && audio.diffusionSteps == diffusionSteps
+            && video.diffusionSteps == diffusionSteps && audio.textDim == textDim && video.textDim == textDim
+            && audio.dataScale == audioScale && audio.muLaw == audioMuLaw
     }
 
     /// The configuration as compact JSON (sorted keys), for the weights' metadata.

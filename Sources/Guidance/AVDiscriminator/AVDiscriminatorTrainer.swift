@@ -44,8 +44,8 @@ public struct DiscriminatorTrainingSettings: Sendable, Equatable, Codable {
 /// probability `mismatchedFraction` a real clip's audio with another same-group clip's
 /// video: a draw from the product of the real marginals, which is what perfect base models
 /// would give), a uniform integer t per pair shared by its two modalities, fresh noise, and
-/// text dropout. Then, with `x_t = sqrt(abar_t) x_0 + sigma_t eps` (audio times the audio
-/// model's data scale):
+/// text dropout. Then, with `x_t = sqrt(abar_t) x_0 + sigma_t eps` where x_0 is in each base
+/// model's own space (`BaseModelConfig.toModel`: for audio μ-law and data scale):
 ///
 ///     L_disc = mean BCE(h(real), 1) + mean BCE(h(negative), 0)
 ///     r_m    = -sigma_t d(sum logit_e(h(real))) / d x_m        (logit_e the stable logit)
@@ -75,12 +75,8 @@ public final class AVDiscriminatorTrainer {
                 audioBase: BaseUNet, videoBase: BaseUNet) throws {
         try settings.validate()
         let c = model.config
-        guard audioBase.config.modality == .audio, videoBase.config.modality == .video,
-              audioBase.config.sampleShape == c.audioShape, videoBase.config.sampleShape == c.videoShape,
-              audioBase.config.diffusionSteps == c.diffusionSteps, videoBase.config.diffusionSteps == c.diffusionSteps,
-              audioBase.config.dataScale == c.audioScale, audioBase.config.textDim == c.textDim,
-              videoBase.config.textDim == c.textDim else {
-            throw GuidanceError.invalidConfiguration("the base models do not match the discriminator (shapes, steps, audio scale or text width)")
+        guard c.fits(audio: audioBase.config, video: videoBase.config) else {
+            throw GuidanceError.invalidConfiguration("the base models do not match the discriminator (shapes, steps, audio transform or text width)")
         }
         self.model = model
         self.optimizer = optimizer
@@ -176,13 +172,14 @@ public final class AVDiscriminatorTrainer {
     }
 
     /// Noises one pair into slot `b` of `batch`: a uniform step, fresh noise, text dropout.
-    fileprivate func noise(_ x0: [Float], scale: Float, step t: Int, into x: inout [Float], noise eps: inout [Float],
-                           at offset: Int, rng: inout Xoshiro256) {
-        let (a, s) = (sqrtAlphaBar[t] * scale, sigma[t])
+    fileprivate func noise(_ x0: [Float], _ modality: BaseModality, step t: Int, into x: inout [Float],
+                           noise eps: inout [Float], at offset: Int, rng: inout Xoshiro256) {
+        let config = modality == .audio ? audioBase.config : videoBase.config
+        let (a, s) = (sqrtAlphaBar[t], sigma[t])
         for i in 0..<x0.count {
             let e = rng.normal()
             eps[offset + i] = e
-            x[offset + i] = a * x0[i] + s * e
+            x[offset + i] = a * config.toModel(x0[i]) + s * e
         }
     }
 }
@@ -215,7 +212,6 @@ private struct GroupIndex {
 private struct NoisedPairs {
     let size: Int
     let audioShape: [Int], videoShape: [Int]
-    let audioScale: Float
     let textDim: Int
     var audio: [Float], video: [Float]
     var audioNoise: [Float], videoNoise: [Float]
@@ -226,7 +222,6 @@ private struct NoisedPairs {
         self.size = size
         audioShape = [size] + config.audioShape
         videoShape = [size] + config.videoShape
-        audioScale = config.audioScale
         textDim = config.textDim
         let na = size * config.audioShape.reduce(1, *), nv = size * config.videoShape.reduce(1, *)
         audio = [Float](repeating: 0, count: na)
@@ -247,8 +242,8 @@ private struct NoisedPairs {
         }
         let t = rng.int(below: trainer.model.config.diffusionSteps)
         steps[b] = t
-        trainer.noise(a, scale: audioScale, step: t, into: &audio, noise: &audioNoise, at: b * na, rng: &rng)
-        trainer.noise(v, scale: 1, step: t, into: &video, noise: &videoNoise, at: b * nv, rng: &rng)
+        trainer.noise(a, .audio, step: t, into: &audio, noise: &audioNoise, at: b * na, rng: &rng)
+        trainer.noise(v, .video, step: t, into: &video, noise: &videoNoise, at: b * nv, rng: &rng)
         if Double(rng.uniform()) >= trainer.settings.textDropout {
             for j in 0..<textDim { textValues[b * textDim + j] = text[j] }
         }
