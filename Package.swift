@@ -49,6 +49,8 @@ let package = Package(
                           path: "bench/av-align/AVAlignBench"),
         .executableTarget(name: "BaseModelsBench", dependencies: ["MediaIO", "Synth"],
                           path: "bench/base-models/BaseModelsBench"),
+        .executableTarget(name: "BaseModelsDenoise", dependencies: ["MediaIO", "Synth", "Guidance", "Tensor"],
+                          path: "bench/base-models/BaseModelsDenoise"),
         .executableTarget(name: "TensorBench", dependencies: ["Tensor", "COpenBLAS"], path: "bench/tensor/Sources/TensorBench"),
 
         .testTarget(name: "MediaIOTests", dependencies: ["MediaIO"]),
