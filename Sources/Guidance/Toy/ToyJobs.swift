@@ -9,18 +9,24 @@ enum ToyJobs {
     /// `body(i)` for every i in `0..<count`, on up to `workers` threads taking the jobs in
     /// index order as they become free; returns the results in index order. The first
     /// error (by index) is rethrown after every job has finished.
-    static func run<R>(count: Int, workers: Int, _ body: (Int) throws -> R) throws -> [R] {
+    ///
+    /// With several workers all of them are dispatch worker threads (the caller only waits),
+    /// so every job runs at the same scheduling priority: libdispatch gives its workers its
+    /// own priority, not the caller's `nice` value.
+    static func run<R>(count: Int, workers: Int, _ body: @escaping (Int) throws -> R) throws -> [R] {
         let slots = ResultSlots<R>(count: count)
         let threads = max(1, min(workers, count))
         if threads == 1 {
             for i in 0..<count { slots.store(i, Result { try body(i) }) }
         } else {
-            withoutActuallyEscaping(body) { escapable in
-                let job = UncheckedBox(escapable)
-                DispatchQueue.concurrentPerform(iterations: threads) { _ in
+            let job = UncheckedBox(body)
+            let group = DispatchGroup()
+            for _ in 0..<threads {
+                DispatchQueue.global().async(group: group) {
                     while let i = slots.claim() { slots.store(i, Result { try job.value(i) }) }
                 }
             }
+            group.wait()
         }
         return try slots.results()
     }
