@@ -15,6 +15,31 @@ final class OptimTests: XCTestCase {
         XCTAssertEqual(p.scalars[0], 0.8, accuracy: 1e-5)
     }
 
+    /// The eight-lane update gives bit for bit the scalar formula (19 elements: two vectors
+    /// and a scalar tail), over several steps.
+    func testAdamLanesEqualTheScalarFormula() {
+        var rng = Xoshiro256(seed: 5)
+        let start = Tensor.randn([19], rng: &rng).scalars
+        let p = Tensor(shape: [19], data: start, requiresGrad: true)
+        let opt = Adam([p], lr: 0.01)
+        var q = start, m = [Float](repeating: 0, count: 19), v = m
+        for step in 1...5 {
+            let g = Tensor.randn([19], rng: &rng)
+            opt.update([g])
+            let gs = g.scalars
+            var d1 = 1.0, d2 = 1.0
+            for _ in 0..<step { d1 *= Double(Float(0.9)); d2 *= Double(Float(0.999)) }
+            let bc1 = 1 - Float(d1), bc2 = 1 - Float(d2)
+            let stepSize: Float = 0.01 / bc1, bc2Sqrt = bc2.squareRoot()
+            for i in 0..<19 {
+                m[i] = 0.9 * m[i] + (1 - 0.9) * gs[i]
+                v[i] = 0.999 * v[i] + (1 - 0.999) * gs[i] * gs[i]
+                q[i] -= stepSize * m[i] / (v[i].squareRoot() / bc2Sqrt + 1e-8)
+            }
+            XCTAssertEqual(p.scalars, q, "step \(step)")
+        }
+    }
+
     func testAdamWDecay() {
         let p = Tensor(shape: [1], data: [2], requiresGrad: true)
         let opt = Adam([p], lr: 0.1, weightDecay: 0.5, decoupled: true)

@@ -25,4 +25,14 @@ final class ToyEndToEndTests: XCTestCase {
         let bad = try Tool.run(["toy", "--losses", "disc,nope"])
         XCTAssertEqual(bad.status, 64)
     }
+
+    /// The discriminator jobs run on several threads; two runs still print the same table.
+    func testTwoRunsPrintTheSameTable() throws {
+        let args = ["toy", "--base-steps", "20", "--disc-steps", "5", "--samples", "32", "--losses", "full", "--format", "json"]
+        let a = try Tool.run(args), b = try Tool.run(args)
+        XCTAssertEqual(a.status, 0, a.stderr)
+        XCTAssertEqual(b.status, 0, b.stderr)
+        XCTAssertFalse(a.stdout.isEmpty)
+        XCTAssertEqual(a.stdout, b.stdout)
+    }
 }

@@ -1,3 +1,5 @@
+import Tensor
+
 /// One 2-D target of the toy experiment.
 public enum ToySetting: String, Sendable, CaseIterable {
     /// The in-domain target (marginals equal the base).
@@ -47,6 +49,9 @@ public struct ToyConfiguration: Sendable {
     public var discriminatorWidths = [64, 32, 8], discriminatorTimeDim = 64
     /// KDE bandwidths for the NLL.
     public var bandwidths = [0.1, 0.25, 0.386]
+    /// Threads for the independent discriminator jobs (default: the cores); any value gives
+    /// the same results.
+    public var concurrentJobs = TensorEngine.threads
 
     /// The defaults.
     public init() {}

@@ -112,31 +112,68 @@ public struct ToyExperiment {
 
     /// The whole experiment with an already trained base model: per setting, GT, no joint
     /// guidance, and one guided sampler per discriminator loss.
+    ///
+    /// Once the fake pairs exist, the unguided sampling and every discriminator's training and
+    /// guided sampling are independent jobs with their own seeded generators; they run on
+    /// `concurrentJobs` threads and give the same results for any number of threads.
     public func run(base network: ToyMLP, progress: ToyProgress? = nil) throws -> [ToyEvaluation] {
         let base = try ToyBaseModel(network)
         let fake = try sampleFakePairs(base: base, seed: configuration.seed &+ 1)
+        let say = SerialProgress(progress)
+        let targets = configuration.settings.map { ToyTarget($0, configuration) }
+        // The longest jobs first (the DSM ones evaluate the base model every step), the
+        // unguided sampling last, so two threads finish close together.
+        let order: [ToyDiscriminatorLoss] = [.full, .dsm, .disc]
+        var jobs = [(target: Int, loss: ToyDiscriminatorLoss)]()
+        for loss in order where configuration.losses.contains(loss) {
+            for t in targets.indices { jobs.append((t, loss)) }
+        }
+        let samples = try ToyJobs.run(count: jobs.count + 1, workers: configuration.concurrentJobs) { i -> Batch in
+            // Unguided pairs do not depend on the target: sample them once.
+            guard i < jobs.count else {
+                return try samplePairs(base: base, discriminator: nil, count: configuration.evaluationCount,
+                                       seed: configuration.seed &+ 5)
+            }
+            let (t, loss) = jobs[i]
+            let setting = targets[t].setting
+            say.say("\(setting.rawValue): training the discriminator with \(loss.rawValue)")
+            let (d, _) = try trainDiscriminator(base: base, real: targets[t].real, fake: fake, loss: loss) {
+                say.say("\(setting.rawValue) \($0)")
+            }
+            return try samplePairs(base: base, discriminator: d, count: configuration.evaluationCount,
+                                   seed: configuration.seed &+ 5)
+        }
         var results = [ToyEvaluation]()
-        // Unguided pairs do not depend on the target: sample them once.
-        let plain = try samplePairs(base: base, discriminator: nil, count: configuration.evaluationCount,
-                                    seed: configuration.seed &+ 5)
-        for setting in configuration.settings {
-            var rng = SeededRNG(seed: configuration.seed &+ (setting == .inDomain ? 1000 : 1001))
-            let real = setting.mixture.sample(count: configuration.realCount, using: &rng)
-            let reference = setting.mixture.sample(count: configuration.evaluationCount, using: &rng)
-            let truth = setting.mixture.sample(count: configuration.evaluationCount, using: &rng)
-            results.append(try evaluate(truth, setting: setting, method: "GT", reference: reference))
-            results.append(try evaluate(plain, setting: setting, method: "no joint", reference: reference))
+        for (t, target) in targets.enumerated() {
+            let reference = target.reference
+            results.append(try evaluate(target.truth, setting: target.setting, method: "GT", reference: reference))
+            results.append(try evaluate(samples[jobs.count], setting: target.setting, method: "no joint",
+                                        reference: reference))
             for loss in configuration.losses {
-                progress?("\(setting.rawValue): training the discriminator with \(loss.rawValue)")
-                let (d, _) = try trainDiscriminator(base: base, real: real, fake: fake, loss: loss, progress: progress)
-                let guided = try samplePairs(base: base, discriminator: d, count: configuration.evaluationCount,
-                                             seed: configuration.seed &+ 5)
-                let e = try evaluate(guided, setting: setting, method: loss.rawValue, reference: reference)
-                progress?("\(setting.rawValue)/\(loss.rawValue): on-target \(e.coverage.onTargetFraction), NLL \(e.nll)")
+                guard let j = jobs.firstIndex(where: { $0.target == t && $0.loss == loss }) else { continue }
+                let e = try evaluate(samples[j], setting: target.setting, method: loss.rawValue, reference: reference)
+                say.say("\(target.setting.rawValue)/\(loss.rawValue): on-target \(e.coverage.onTargetFraction), NLL \(e.nll)")
                 results.append(e)
             }
         }
         return results
+    }
+}
+
+/// One target's data: real pairs for the discriminators, the KDE reference and ground-truth
+/// samples, drawn in that order from the setting's own generator.
+struct ToyTarget {
+    let setting: ToySetting
+    let real: Batch
+    let reference: Batch
+    let truth: Batch
+
+    init(_ setting: ToySetting, _ configuration: ToyConfiguration) {
+        var rng = SeededRNG(seed: configuration.seed &+ (setting == .inDomain ? 1000 : 1001))
+        self.setting = setting
+        real = setting.mixture.sample(count: configuration.realCount, using: &rng)
+        reference = setting.mixture.sample(count: configuration.evaluationCount, using: &rng)
+        truth = setting.mixture.sample(count: configuration.evaluationCount, using: &rng)
     }
 }
 

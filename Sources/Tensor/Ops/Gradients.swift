@@ -72,6 +72,10 @@ extension Op {
                 st[axis] = start
                 return g.slice(starts: st, shape: t.shape)
             }
+        case .gatherRows(let index):
+            return [g.scatterAddRows(index, rows: x[0].shape[0])]
+        case .scatterAddRows(let index, _):
+            return [g.gatherRows(index)]
         case .matmul(let ta, let tb):
             // C = op(A) op(B): dA from g op(B)^T, dB from op(A)^T g, transposes folded into flags
             let a = x[0], b = x[1]

@@ -31,6 +31,11 @@ enum Op {
     case pad(before: [Int], after: [Int])
     /// Concatenation along an axis.
     case concat(axis: Int)
+    /// Rows of the first axis picked by index: output row i is input row `index[i]`.
+    case gatherRows([Int])
+    /// Rows added into `rows` rows by index: output row r is the sum of the input rows i
+    /// with `index[i] == r` (the adjoint of `gatherRows`).
+    case scatterAddRows([Int], rows: Int)
     /// Batched op(A) op(B).
     case matmul(transA: Bool, transB: Bool)
     /// conv(x, w).
