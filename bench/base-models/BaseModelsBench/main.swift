@@ -51,7 +51,7 @@ struct BenchError: Error, CustomStringConvertible {
 
 /// Accuracy per class and overall, and the Fréchet distance, for one modality.
 func evaluate(real: [[Double]], realLabels: [Int], generated: [[Double]], generatedLabels: [Int],
-              heldout: [[Double]], heldoutLabels: [Int], blocks: [Int]) -> [String: Any] {
+              heldout: [[Double]], heldoutLabels: [Int], blocks: [Int], bootstrap: Int) -> [String: Any] {
     let s = Statistics.standardiser(real, blocks: blocks)
     let r = real.map { Statistics.standardise($0, s) }, g = generated.map { Statistics.standardise($0, s) }
     var centroids: [Int: [Double]] = [:]
@@ -78,9 +78,29 @@ func evaluate(real: [[Double]], realLabels: [Int], generated: [[Double]], genera
     let half = r.count / 2
     let fdReal = Statistics.frechet(Array(r[..<half]).map { Statistics.project($0, axes) },
                                     Array(r[half...]).map { Statistics.project($0, axes) })
-    var result: [String: Any] = ["accuracy": Double(correct) / Double(generated.count), "accuracy_per_class": perClass,
+    var result: [String: Any] = [:]
+    if bootstrap > 0 {
+        // Bootstrap over the generated samples (the real set stays fixed): 95 % intervals.
+        let projected = g.map { Statistics.project($0, axes) }, realProjected = r.map { Statistics.project($0, axes) }
+        let hits = zip(g, generatedLabels).map { Statistics.nearest($0.0, centroids) == $0.1 ? 1.0 : 0.0 }
+        var rng = SplitMix(seed: 0)
+        var fds: [Double] = [], accs: [Double] = []
+        for _ in 0..<bootstrap {
+            let idx = (0..<g.count).map { _ in Int(rng.next() % UInt64(g.count)) }
+            fds.append(Statistics.frechet(realProjected, idx.map { projected[$0] }))
+            accs.append(idx.reduce(0) { $0 + hits[$1] } / Double(idx.count))
+        }
+        func interval(_ xs: [Double]) -> [Double] {
+            let s = xs.sorted()
+            return [s[Int(0.025 * Double(s.count))], s[max(0, Int(0.975 * Double(s.count)) - 1)]]
+        }
+        result["frechet_ci95"] = interval(fds)
+        result["accuracy_ci95"] = interval(accs)
+        result["bootstrap_resamples"] = bootstrap
+    }
+    result.merge(["accuracy": Double(correct) / Double(generated.count), "accuracy_per_class": perClass,
             "confusion_rows_true_cols_predicted": confusion.map { $0.map(String.init).joined(separator: " ") }, "real_self_accuracy": realAccuracy, "frechet": fd, "frechet_real_halves": fdReal,
-            "generated": generated.count, "real": real.count]
+            "generated": generated.count, "real": real.count]) { a, _ in a }
     if let heldoutAccuracy {
         result["real_heldout_accuracy"] = heldoutAccuracy
         result["real_heldout"] = heldout.count
@@ -88,14 +108,32 @@ func evaluate(real: [[Double]], realLabels: [Int], generated: [[Double]], genera
     return result
 }
 
+/// A small deterministic generator for the bootstrap (SplitMix64).
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
 var args = Array(CommandLine.arguments.dropFirst())
+var bootstrapCount = 0
+if let k = args.firstIndex(of: "--bootstrap"), k + 1 < args.count, let n = Int(args[k + 1]), n >= 0 {
+    bootstrapCount = n
+    args.removeSubrange(k...(k + 1))
+}
 var heldoutPath: String?
 if let k = args.firstIndex(of: "--heldout"), k + 1 < args.count {
     heldoutPath = args[k + 1]
     args.removeSubrange(k...(k + 1))
 }
 guard args.count >= 2 else {
-    FileHandle.standardError.write(Data("usage: BaseModelsBench REAL.tar [--heldout HELDOUT.tar] GENERATED.tar...\n".utf8))
+    FileHandle.standardError.write(Data("usage: BaseModelsBench REAL.tar [--heldout HELDOUT.tar] [--bootstrap N] GENERATED.tar...\n".utf8))
     exit(64)
 }
 do {
@@ -105,10 +143,10 @@ do {
     let result: [String: Any] = [
         "audio": evaluate(real: real.map(\.audio), realLabels: real.map(\.label),
                           generated: generated.map(\.audio), generatedLabels: generated.map(\.label),
-                          heldout: heldout.map(\.audio), heldoutLabels: heldout.map(\.label), blocks: Features.audioBlocks),
+                          heldout: heldout.map(\.audio), heldoutLabels: heldout.map(\.label), blocks: Features.audioBlocks, bootstrap: bootstrapCount),
         "video": evaluate(real: real.map(\.video), realLabels: real.map(\.label),
                           generated: generated.map(\.video), generatedLabels: generated.map(\.label),
-                          heldout: heldout.map(\.video), heldoutLabels: heldout.map(\.label), blocks: Features.videoBlocks),
+                          heldout: heldout.map(\.video), heldoutLabels: heldout.map(\.label), blocks: Features.videoBlocks, bootstrap: bootstrapCount),
     ]
     let data = try JSONSerialization.data(withJSONObject: result, options: [.prettyPrinted, .sortedKeys])
     FileHandle.standardOutput.write(data + Data("\n".utf8))
