@@ -9,6 +9,7 @@ import Tensor
 ///   LatentBench throughput DIR CLIPS FRAMES SIZE BATCH
 ///                                          encode CLIPS random clips of FRAMES frames, BATCH frames
 ///                                          per call; prints seconds and clips per minute
+///   LatentBench mel INPUT.npy FRAMES OUT.npy  AudioLDM log-mel of 16 kHz samples -> [FRAMES, 64]
 func fail(_ message: String) -> Never {
     FileHandle.standardError.write(Data("LatentBench: \(message)\n".utf8))
     exit(1)
@@ -60,8 +61,13 @@ do {
         }
         let secs = Date().timeIntervalSince(t0)
         print(String(format: "seconds %.3f clips_per_minute %.3f", secs, Double(clips) * 60 / secs))
+    case "mel" where args.count == 5:
+        guard let frames = Int(args[3]), frames > 0 else { fail("mel: FRAMES must be a positive integer") }
+        let x = try readTensor(args[2])
+        let m = try AudioLDMMel(frames: frames).logMel(x.scalars)
+        try write(Tensor(shape: [frames, AudioLDMMel.nMels], data: m), args[4])
     default:
-        fail("usage: LatentBench run DIR INPUT.npy OUTDIR | throughput DIR CLIPS FRAMES SIZE BATCH")
+        fail("usage: LatentBench run DIR INPUT.npy OUTDIR | throughput DIR CLIPS FRAMES SIZE BATCH | mel INPUT.npy FRAMES OUT.npy")
     }
 } catch {
     fail("\(error)")
