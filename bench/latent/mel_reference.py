@@ -47,7 +47,7 @@ def reference(x, frames):
                                pad_mode="reflect"))
     mel = librosa.filters.mel(sr=16000, n_fft=1024, n_mels=64, fmin=0, fmax=8000).astype(np.float64) @ spec
     out = np.log(np.maximum(mel, 1e-5)).T
-    return out[:frames].astype(np.float32)
+    return np.ascontiguousarray(out[:frames], dtype=np.float32)
 
 
 def audioldm_float32(x, frames):
