@@ -15,9 +15,8 @@ public enum LatentError: Error, Equatable, CustomStringConvertible {
         case let .io(m): return m
         case let .badConfig(path, reason): return "\(path): \(reason)"
         case let .weightsMismatch(path, problems):
-            let shown = problems.prefix(40).map { "  \($0)" }.joined(separator: "\n")
-            let more = problems.count > 40 ? "\n  ... and \(problems.count - 40) more" : ""
-            return "\(path): \(problems.count) tensor(s) do not match the configuration:\n\(shown)\(more)"
+            let lines = problems.map { "  \($0)" }.joined(separator: "\n")
+            return "\(path): \(problems.count) tensor(s) do not match the configuration:\n\(lines)"
         case let .badInput(m): return m
         }
     }

@@ -84,7 +84,8 @@ final class SelfAttention: Module {
     func callAsFunction(_ x: Tensor) -> Tensor {
         let b = x.shape[0], c = x.shape[1], hw = x.shape[2] * x.shape[3]
         // [B, C, HW] -> [B, HW, C]: one row per position
-        let h = norm(x).reshape([b, c, hw]).transposed
+        let h = groupNormInference(x, groups: norm.groups, weight: norm.weight, bias: norm.bias, eps: norm.eps, silu: false)
+            .reshape([b, c, hw]).transposed
         let q = toQ(h), k = toK(h), v = toV(h)
         let scores = matmul(q, k, transB: true) * (1 / Float(c).squareRoot())
         let p = softmaxLastAxis(scores)

@@ -1,7 +1,9 @@
 import Tensor
 
 /// silu(groupNorm(x)): the norm-then-activation pair that opens every VAE ResNet half and closes the encoder and decoder.
-func normSiLU(_ norm: GroupNorm, _ x: Tensor) -> Tensor { norm(x).silu() }
+func normSiLU(_ norm: GroupNorm, _ x: Tensor) -> Tensor {
+    groupNormInference(x, groups: norm.groups, weight: norm.weight, bias: norm.bias, eps: norm.eps, silu: true)
+}
 
 /// Nearest-neighbour ×2 upsampling of `[B, C, H, W]` to `[B, C, 2H, 2W]` (PyTorch `interpolate(scale_factor=2, mode="nearest")`).
 func upsampleNearest2x(_ x: Tensor) -> Tensor {

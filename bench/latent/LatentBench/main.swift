@@ -60,7 +60,7 @@ do {
             }
         }
         let secs = Date().timeIntervalSince(t0)
-        print(String(format: "seconds %.3f clips_per_minute %.3f", secs, Double(clips) * 60 / secs))
+        print(String(format: "seconds %.3f clips_per_minute %.3f blas %@", secs, Double(clips) * 60 / secs, TensorEngine.blasCore))
     case "mel" where args.count == 5:
         guard let frames = Int(args[3]), frames > 0 else { fail("mel: FRAMES must be a positive integer") }
         let x = try readTensor(args[2])
