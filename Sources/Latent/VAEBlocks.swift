@@ -30,7 +30,7 @@ final class ResnetBlock: Module {
     }
 
     func callAsFunction(_ x: Tensor) -> Tensor {
-        let h = conv2(normSiLU(norm2, conv1(normSiLU(norm1, x))))
+        let h = convInference(conv2, normSiLU(norm2, convInference(conv1, normSiLU(norm1, x))))
         return (shortcut?(x) ?? x) + h
     }
 
@@ -60,7 +60,7 @@ final class Upsample: Module {
 
     init(_ channels: Int) { conv = conv3x3(channels, channels) }
 
-    func callAsFunction(_ x: Tensor) -> Tensor { conv(upsampleNearest2x(x)) }
+    func callAsFunction(_ x: Tensor) -> Tensor { convInference(conv, upsampleNearest2x(x)) }
 
     func namedParameters() -> [(String, Tensor)] { prefixed("conv", conv) }
 }

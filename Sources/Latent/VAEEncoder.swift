@@ -30,13 +30,13 @@ final class VAEEncoder: Module {
 
     /// `[B, in, H, W]` -> `[B, 2 × latent, H/f, W/f]`.
     func callAsFunction(_ x: Tensor) -> Tensor {
-        var h = convIn(x)
+        var h = convInference(convIn, x)
         for (blocks, down) in zip(resnets, downsamplers) {
             for r in blocks { h = r(h) }
             if let down { h = down(h) }
         }
         h = mid(h)
-        return convOut(normSiLU(normOut, h))
+        return convInference(convOut, normSiLU(normOut, h))
     }
 
     func namedParameters() -> [(String, Tensor)] {
@@ -79,12 +79,12 @@ final class VAEDecoder: Module {
 
     /// `[B, latent, h, w]` -> `[B, out, h·f, w·f]`.
     func callAsFunction(_ z: Tensor) -> Tensor {
-        var h = mid(convIn(z))
+        var h = mid(convInference(convIn, z))
         for (blocks, up) in zip(resnets, upsamplers) {
             for r in blocks { h = r(h) }
             if let up { h = up(h) }
         }
-        return convOut(normSiLU(normOut, h))
+        return convInference(convOut, normSiLU(normOut, h))
     }
 
     func namedParameters() -> [(String, Tensor)] {

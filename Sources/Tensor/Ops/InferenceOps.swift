@@ -63,3 +63,15 @@ public func groupNormInference(_ x: Tensor, groups: Int, weight: Tensor?, bias: 
     }
     return Tensor(shape: x.shape, storage: out)
 }
+
+/// A conv layer's output for inference: 3×3 stride-1 padding-1 2-D convs by Winograd F(2×2, 3×3)
+/// (`winogradConv3x3Kernel`), others by `conv`; the bias is added. When history would be
+/// recorded it is exactly `layer(x)`. Winograd changes the rounding, not the map (about 1e-6 relative).
+public func convInference(_ layer: Conv, _ x: Tensor) -> Tensor {
+    let g = layer.geometry
+    let tracked = GradMode.enabled && (x.requiresGrad || layer.weight.requiresGrad || layer.bias?.requiresGrad == true)
+    guard !tracked, g.kernel == [3, 3], g.stride == [1, 1], g.padding == [1, 1], g.dilation == [1, 1], x.rank == 4,
+          x.shape[1] == layer.weight.shape[1] else { return layer(x) }
+    let (s, shape) = winogradConv3x3Kernel(x, layer.weight, bias: layer.bias)
+    return Tensor(shape: shape, storage: s)
+}

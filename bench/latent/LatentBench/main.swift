@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Latent
 import MediaIO
 import Tensor
@@ -26,6 +29,13 @@ func write(_ t: Tensor, _ path: String) throws {
     try Data(NpyCoding.encode(a)).write(to: URL(fileURLWithPath: path))
 }
 
+/// User + system CPU time of this process so far.
+func cpuSeconds() -> Double {
+    var u = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &u)
+    return Double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + Double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6
+}
+
 let args = CommandLine.arguments
 guard args.count >= 2 else { fail("usage: LatentBench run|throughput ...") }
 do {
@@ -50,7 +60,7 @@ do {
         let clip = Tensor.uniform([frames, vae.config.inChannels, size, size], -1, 1, rng: &rng)
         // one warm-up call fills the buffer pool
         _ = try vae.encode(clip.slice(axis: 0, 0..<min(batch, frames)))
-        let t0 = Date()
+        let t0 = Date(), c0 = cpuSeconds()
         for _ in 0..<clips {
             var start = 0
             while start < frames {
@@ -59,8 +69,9 @@ do {
                 start = end
             }
         }
-        let secs = Date().timeIntervalSince(t0)
-        print(String(format: "seconds %.3f clips_per_minute %.3f blas %@", secs, Double(clips) * 60 / secs, TensorEngine.blasCore))
+        let secs = Date().timeIntervalSince(t0), cpu = cpuSeconds() - c0
+        print(String(format: "seconds %.3f cpu_seconds %.3f clips_per_minute %.3f blas ", secs, cpu, Double(clips) * 60 / secs)
+              + TensorEngine.blasCore)
     case "mel" where args.count == 5:
         guard let frames = Int(args[3]), frames > 0 else { fail("mel: FRAMES must be a positive integer") }
         let x = try readTensor(args[2])
