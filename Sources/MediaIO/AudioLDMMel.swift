@@ -20,6 +20,9 @@ import CSWScale
 /// 6. `log(clamp(x, min=1e-5))` (natural log);
 /// 7. transposed to time-major (T, 64) and cut (or zero-padded) to `frames` rows (`_pad_spec`):
 ///    2.0 s is 32,000 samples, 201 STFT frames, 200 rows, 50 rows of VAE latent.
+///    (AudioLDM's own pipelines ask for int(duration × 102.4) rows, 1024 for their 10.24 s clips,
+///    which for 2.0 s would be 204 rows of zero-padded audio; we take 100 rows a second, T = N/160,
+///    the (8, 50, 16) latent format of the MMDisCo setting.)
 /// The DFT runs in double precision through libavutil's `av_tx`.
 public struct AudioLDMMel: Sendable {
     /// Sample rate the front end expects.
