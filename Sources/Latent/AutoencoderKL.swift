@@ -57,7 +57,7 @@ public final class AutoencoderKL: Module {
 
 /// A diagonal Gaussian over latents (diffusers `DiagonalGaussianDistribution`): the log-variance
 /// is clamped to [-30, 20] and std = exp(logvar / 2).
-public struct DiagonalGaussian: @unchecked Sendable {
+public struct DiagonalGaussian: Sendable {
     /// Mean `[B, latent, h, w]`.
     public let mean: Tensor
     /// Clamped log-variance, same shape.
