@@ -37,10 +37,12 @@ let package = Package(
         // Optimised in debug builds too: tests train and sample small networks.
         .target(name: "Guidance", dependencies: ["Tensor"], swiftSettings: [.unsafeFlags(["-O"])]),
         .target(name: "Synth"),
+        // The VAEs of latent video and audio models (inference on the Tensor engine).
+        .target(name: "Latent", dependencies: ["Tensor"], swiftSettings: [.unsafeFlags(["-O"])]),
         .executableTarget(
             name: "Tool",
             dependencies: [
-                "MediaIO", "AVAlign", "Guidance", "Tensor", "Synth",
+                "MediaIO", "AVAlign", "Guidance", "Tensor", "Synth", "Latent",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -51,6 +53,7 @@ let package = Package(
                           path: "bench/base-models/BaseModelsBench"),
         .executableTarget(name: "BaseModelsDenoise", dependencies: ["MediaIO", "Synth", "Guidance", "Tensor"],
                           path: "bench/base-models/BaseModelsDenoise"),
+        .executableTarget(name: "LatentBench", dependencies: ["Latent", "Tensor", "MediaIO"], path: "bench/latent/LatentBench"),
         .executableTarget(name: "TensorBench", dependencies: ["Tensor", "COpenBLAS"], path: "bench/tensor/Sources/TensorBench"),
 
         .testTarget(name: "MediaIOTests", dependencies: ["MediaIO"]),
@@ -58,6 +61,7 @@ let package = Package(
         .testTarget(name: "AVAlignTests", dependencies: ["AVAlign", "MediaIO"]),
         .testTarget(name: "GuidanceTests", dependencies: ["Guidance"]),
         .testTarget(name: "SynthTests", dependencies: ["Synth", "MediaIO"]),
+        .testTarget(name: "LatentTests", dependencies: ["Latent", "Tensor"]),
         .testTarget(name: "ToolTests", dependencies: ["Tool"]),
     ],
     swiftLanguageModes: [.v6]

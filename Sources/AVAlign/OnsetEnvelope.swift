@@ -1,4 +1,5 @@
 import Foundation
+import MediaIO
 
 /// librosa's onset strength (`onset.onset_strength` with its defaults) at 22,050 Hz.
 public enum OnsetEnvelope {

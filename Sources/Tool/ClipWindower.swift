@@ -1,4 +1,5 @@
 import MediaIO
+import Tensor
 
 /// One window cut from a clip: audio [1, N] float32 and video [F, 3, S, S] uint8.
 struct PrepWindow: Sendable {
@@ -12,6 +13,10 @@ struct PrepWindow: Sendable {
     var video: [UInt8]
     /// What the decoder found in the source.
     var source: MediaInfo
+    /// The video latent [C, F, h, w] (`prep --preset latent --video-vae`), scaled.
+    var videoLatent: Tensor? = nil
+    /// The audio latent [C, T, m] (`prep --preset latent --audio-vae`), scaled.
+    var audioLatent: Tensor? = nil
 }
 
 /// What became of one clip.

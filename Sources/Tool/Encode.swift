@@ -19,6 +19,10 @@ struct Encode: ParsableCommand {
               mmdisco-av prep < clips.list | mmdisco-av encode --key 000000_w000 > clip.mp4
               mmdisco-av encode --out-dir previews/ < shard.tar
               mmdisco-av encode x.video.npy x.audio.npy -o x.mp4
+              mmdisco-av encode --video-vae sd-vae/ --key 000000_w000 < latents.tar > decoded.mp4
+
+            With --video-vae, each sample's KEY.video_latent.npy (from prep --preset latent) is \
+            divided by the VAE's scaling_factor and decoded to frames instead of reading KEY.video.npy.
             """)
 
     @Argument(help: ArgumentHelp("A tar, or a video .npy and an optional audio .npy. Default: a tar on stdin.", valueName: "FILE"))
@@ -32,6 +36,9 @@ struct Encode: ParsableCommand {
 
     @Option(name: [.short, .customLong("output")], help: ArgumentHelp("Write the MP4 to FILE (atomically) instead of stdout.", valueName: "FILE"))
     var output: String?
+
+    @Option(name: .customLong("video-vae"), help: ArgumentHelp("Decode KEY.video_latent.npy with the AutoencoderKL in DIR (config.json + diffusion_pytorch_model.safetensors) instead of reading KEY.video.npy.", valueName: "DIR"))
+    var videoVAE: String?
 
     @Option(help: ArgumentHelp("Upscale frames to SIZE x SIZE for viewing (bicubic). Default: as stored.", valueName: "SIZE"))
     var size: Int?
@@ -69,6 +76,11 @@ struct Encode: ParsableCommand {
 
     func run() throws {
         Interrupt.install()
+        let decoder: VideoLatentDecoder?
+        do { decoder = try videoVAE.map { try VideoLatentDecoder(directory: $0) } } catch {
+            log("encode", "\(error)")
+            throw ExitCode(ExitStatus.fatal)
+        }
         var sheetRows_: [ContactSheet.Row] = []
         var encoded = 0, failed = 0, remaining = 0
         do {
@@ -81,9 +93,9 @@ struct Encode: ParsableCommand {
                 let audio = npys.first { $0 != video }
                 let name = URL(fileURLWithPath: video).lastPathComponent
                 let key = WebDatasetNaming.split(name)?.key ?? name
-                var files = ["video.npy": try readAll(video)]
+                var files = [video.hasSuffix("video_latent.npy") ? "video_latent.npy" : "video.npy": try readAll(video)]
                 if let audio { files["audio.npy"] = try readAll(audio) }
-                try encode(WebDatasetSample(key: key, files: files), sheetRows: &sheetRows_)
+                try encode(WebDatasetSample(key: key, files: files), decoder: decoder, sheetRows: &sheetRows_)
                 encoded = 1
             } else {
                 guard files.count <= 1 else { throw ValidationError("give at most one tar file") }
@@ -95,7 +107,7 @@ struct Encode: ParsableCommand {
                     if sheet != nil && encoded + failed >= sheetRows { remaining += 1; continue }
                     if sheet == nil && outDir == nil && encoded + failed > 0 { remaining += 1; continue }
                     do {
-                        try encode(sample, sheetRows: &sheetRows_)
+                        try encode(sample, decoder: decoder, sheetRows: &sheetRows_)
                         encoded += 1
                     } catch let error as OutputError where error == .brokenPipe {
                         throw error
@@ -140,9 +152,20 @@ struct Encode: ParsableCommand {
         if failed > 0 { throw ExitCode(ExitStatus.partial) }
     }
 
-    private func encode(_ sample: WebDatasetSample, sheetRows sheetRows_: inout [ContactSheet.Row]) throws {
-        guard let video = sample.files["video.npy"] else {
-            throw SampleError("no video.npy in the sample")
+    private func encode(_ sample: WebDatasetSample, decoder: VideoLatentDecoder?,
+                        sheetRows sheetRows_: inout [ContactSheet.Row]) throws {
+        let video: [UInt8]
+        if let decoder {
+            guard let latent = sample.files["video_latent.npy"] else {
+                throw SampleError("no video_latent.npy in the sample (--video-vae decodes it)")
+            }
+            video = try decoder.videoNpy(fromLatentNpy: latent, name: sample.key)
+        } else {
+            guard let v = sample.files["video.npy"] else {
+                throw SampleError(sample.files["video_latent.npy"] == nil ? "no video.npy in the sample"
+                                  : "no video.npy in the sample; decode its video_latent.npy with --video-vae DIR")
+            }
+            video = v
         }
         let sidecar = try sample.files["json"].map { try SampleSidecar(json: $0) }
         let sampleFps = sidecar?.fps ?? fps, rate = sidecar?.sampleRate ?? sampleRate

@@ -20,6 +20,12 @@ struct Prep: ParsableCommand {
               mmdisco-av prep < clips.list > shard.tar
               mmdisco-av prep --preset latent256 --windows all --list clips.list -o train.tar
               mmdisco-av prep --shard 3/8 < clips.list > shard-3.tar
+              mmdisco-av prep --preset latent --video-vae sd-vae/ --audio-vae audioldm-vae/ < clips.list > latents.tar
+
+            With --preset latent, each window also gets KEY.video_latent.npy (float32 [4, 16, 32, 32] \
+            for the SD VAE) and KEY.audio_latent.npy (float32 [8, 50, 16] for AudioLDM's VAE on its \
+            64-band log-mel), times the VAE's scaling_factor. A VAE DIR holds config.json and \
+            diffusion_pytorch_model.safetensors, as diffusers saves them.
             """)
 
     @Option(name: .long, help: ArgumentHelp("Read the clip list from FILE instead of stdin.", valueName: "FILE"))
@@ -29,7 +35,7 @@ struct Prep: ParsableCommand {
             help: ArgumentHelp("Write the tar to FILE (atomically: a temporary file renamed at the end).", valueName: "FILE"))
     var output: String?
 
-    @Option(help: "Tensor format: mmdiffusion (1.6 s, 16 kHz, 16 frames at 10 fps, 64x64 padded) or latent256 (2.0 s, 16 kHz, 16 frames at 8 fps, 256x256 cropped).")
+    @Option(help: "Tensor format: mmdiffusion (1.6 s, 16 kHz, 16 frames at 10 fps, 64x64 padded), latent256 (2.0 s, 16 kHz, 16 frames at 8 fps, 256x256 cropped), or latent (latent256 plus VAE latents; needs --video-vae and/or --audio-vae).")
     var preset: PrepPreset = .mmdiffusion
 
     @Option(name: .customLong("sample-rate"), help: ArgumentHelp("Audio sample rate in Hz (preset: 16000).", valueName: "HZ"))
@@ -65,6 +71,24 @@ struct Prep: ParsableCommand {
     @Option(name: .customLong("missing-audio"), help: "A clip without an audio stream is skipped, or written with silence.")
     var missingAudio: MissingAudioPolicy = .skip
 
+    @Option(name: .customLong("video-vae"), help: ArgumentHelp("With --preset latent: encode the frames with the AutoencoderKL in DIR (config.json + diffusion_pytorch_model.safetensors, e.g. the SD 1.5 VAE) into KEY.video_latent.npy.", valueName: "DIR"))
+    var videoVAE: String?
+
+    @Option(name: .customLong("audio-vae"), help: ArgumentHelp("With --preset latent: encode AudioLDM's 64-band log-mel of the audio with the AutoencoderKL in DIR into KEY.audio_latent.npy.", valueName: "DIR"))
+    var audioVAE: String?
+
+    @Flag(name: .customLong("latents-only"), help: "With --preset latent: write the latents instead of (not beside) KEY.video.npy and KEY.audio.npy.")
+    var latentsOnly = false
+
+    @Flag(help: "With --preset latent: draw each latent from the VAE posterior (mean + std x noise) instead of taking its mean.")
+    var sample = false
+
+    @Option(help: ArgumentHelp("With --sample: seed of the posterior draws; a window's draw depends only on the seed, its line index and window number.", valueName: "N"))
+    var seed: UInt64 = 0
+
+    @Option(name: .customLong("vae-batch"), help: ArgumentHelp("With --preset latent: video frames per VAE encoder call (default 2).", valueName: "N"))
+    var vaeBatch: Int = 2
+
     @Option(help: ArgumentHelp("Clips decoded in parallel (default: the number of cores). Output order is always input order.", valueName: "N"))
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
@@ -96,6 +120,17 @@ struct Prep: ParsableCommand {
         if let size, size > 4096 { throw ValidationError("--size must be at most 4096, got \(size)") }
         guard start >= 0 else { throw ValidationError("--start must not be negative") }
         guard timeout > 0 else { throw ValidationError("--timeout must be positive") }
+        if preset == .latent {
+            guard videoVAE != nil || audioVAE != nil else {
+                throw ValidationError("--preset latent needs --video-vae DIR and/or --audio-vae DIR")
+            }
+        } else {
+            for (flag, used) in [("--video-vae", videoVAE != nil), ("--audio-vae", audioVAE != nil), ("--latents-only", latentsOnly),
+                                 ("--sample", sample)] where used {
+                throw ValidationError("\(flag) needs --preset latent")
+            }
+        }
+        guard vaeBatch >= 1 else { throw ValidationError("--vae-batch must be at least 1") }
         if output == nil && isatty(1) == 1 {
             throw ValidationError("refusing to write a tar to a terminal: redirect stdout or use -o FILE")
         }
@@ -136,8 +171,18 @@ struct Prep: ParsableCommand {
             throw ExitCode(ExitStatus.fatal)
         }
         let selected = shard.flatMap(ShardSpec.init).map { spec in entries.filter(spec.contains) } ?? entries
+        var latents: LatentEncoders?
+        if preset == .latent {
+            do {
+                latents = try LatentEncoders(videoDir: videoVAE, audioDir: audioVAE, settings: settings, sample: sample,
+                                             seed: seed, latentsOnly: latentsOnly, frameBatch: vaeBatch)
+            } catch {
+                log("prep", "\(error)")
+                throw ExitCode(ExitStatus.fatal)
+            }
+        }
         let job = try PrepJob(settings: settings, entries: selected, output: output, reportPath: report,
-                              jobs: jobs, quiet: quiet)
+                              jobs: jobs, quiet: quiet, latents: latents)
         let status = job.run()
         if status != ExitStatus.success { throw ExitCode(status) }
     }

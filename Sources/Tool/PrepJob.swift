@@ -8,6 +8,7 @@ final class PrepJob {
     let entries: [ClipListEntry]
     let jobs: Int
     let quiet: Bool
+    let latents: LatentEncoders?
     private let atomicOutput: AtomicFile?
     private let tar: TarWriter
     private let report: ByteSink?
@@ -15,8 +16,9 @@ final class PrepJob {
 
     /// Opens the output (stdout or an atomic file) and the report.
     init(settings: PrepSettings, entries: [ClipListEntry], output: String?, reportPath: String?,
-         jobs: Int, quiet: Bool) throws {
+         jobs: Int, quiet: Bool, latents: LatentEncoders? = nil) throws {
         self.settings = settings
+        self.latents = latents
         self.entries = entries
         self.jobs = jobs
         self.quiet = quiet
@@ -36,12 +38,18 @@ final class PrepJob {
         let progress = TerminalProgress(label: "prep", total: entries.count)
         let pipeline = OrderedPipeline<ClipListEntry, PrepWindow, ClipOutcome>(
             items: entries, jobs: jobs, capacity: 8)
-        let settings = self.settings
+        let settings = self.settings, latents = self.latents
         let completed: Bool
         do {
             completed = try pipeline.run(
                 work: { entry, emit in
-                    try ClipWindower(settings: settings).process(path: entry.path, emit: emit)
+                    try ClipWindower(settings: settings).process(path: entry.path) { window in
+                        guard let latents else { return try emit(window) }
+                        var w = window
+                        w.videoLatent = try latents.videoLatent(w.video, settings: settings, index: entry.index, window: w.index)
+                        w.audioLatent = try latents.audioLatent(w.audio, index: entry.index, window: w.index)
+                        try emit(w)
+                    }
                 },
                 consume: { entry, window in try self.write(window, of: entry) },
                 finish: { entry, result in
@@ -92,14 +100,25 @@ final class PrepJob {
             audioSamples: settings.audioSamples, channel: settings.channel.rawValue, preset: settings.preset,
             sourceFps: window.source.videoFPS,
             sourceSize: window.source.displayWidth.flatMap { w in window.source.displayHeight.map { [w, $0] } },
-            rotation: window.source.rotation, caption: entry.caption)
-        let audio = try NpyArray(float32: window.audio, shape: [1, settings.audioSamples])
-        let video = try NpyArray(uint8: window.video, shape: [settings.frames, 3, settings.size, settings.size])
-        try tar.appendAll([
-            (name: "\(key).audio.npy", data: NpyCoding.encode(audio)),
-            (name: "\(key).json", data: try meta.encoded()),
-            (name: "\(key).video.npy", data: NpyCoding.encode(video)),
-        ])
+            rotation: window.source.rotation, caption: entry.caption, latent: latents.map { LatentMetadata($0) })
+        var files: [(name: String, data: [UInt8])] = []
+        let pixels = !(latents?.latentsOnly ?? false)
+        if pixels {
+            let audio = try NpyArray(float32: window.audio, shape: [1, settings.audioSamples])
+            files.append((name: "\(key).audio.npy", data: NpyCoding.encode(audio)))
+        }
+        if let z = window.audioLatent {
+            files.append((name: "\(key).audio_latent.npy", data: NpyCoding.encode(try NpyArray(float32: z.scalars, shape: z.shape))))
+        }
+        files.append((name: "\(key).json", data: try meta.encoded()))
+        if pixels {
+            let video = try NpyArray(uint8: window.video, shape: [settings.frames, 3, settings.size, settings.size])
+            files.append((name: "\(key).video.npy", data: NpyCoding.encode(video)))
+        }
+        if let z = window.videoLatent {
+            files.append((name: "\(key).video_latent.npy", data: NpyCoding.encode(try NpyArray(float32: z.scalars, shape: z.shape))))
+        }
+        try tar.appendAll(files)
         windowsWritten += 1
     }
 

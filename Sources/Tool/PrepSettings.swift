@@ -33,6 +33,9 @@ enum PrepPreset: String, Sendable, CaseIterable {
     case mmdiffusion
     /// Latent video models: 2.0 s, 32,000 samples; 16 frames at 8 fps, 256×256, centre-cropped.
     case latent256
+    /// The latent256 window encoded by the base models' VAEs (`--video-vae`, `--audio-vae`):
+    /// video latent [4, 16, 32, 32] from the SD VAE, audio latent [8, 50, 16] from AudioLDM's VAE.
+    case latent
 
     /// The preset's settings before any flag overrides.
     var settings: PrepSettings {
@@ -41,7 +44,7 @@ enum PrepPreset: String, Sendable, CaseIterable {
             return PrepSettings(preset: rawValue, sampleRate: 16_000, audioSamples: 25_600, channel: .first,
                                 frames: 16, fps: 10, size: 64, fit: .pad, windows: .first, start: 0,
                                 padVideo: .none, missingAudio: .skip, limits: DecodeLimits())
-        case .latent256:
+        case .latent256, .latent:
             return PrepSettings(preset: rawValue, sampleRate: 16_000, audioSamples: 32_000, channel: .first,
                                 frames: 16, fps: 8, size: 256, fit: .crop, windows: .first, start: 0,
                                 padVideo: .none, missingAudio: .skip, limits: DecodeLimits())

@@ -22,11 +22,13 @@ struct SampleMetadata: Codable, Sendable {
     var sourceSize: [Int]?
     var rotation: Int
     var caption: String?
+    /// How the latents were made (`prep --preset latent` only).
+    var latent: LatentMetadata? = nil
 
     enum CodingKeys: String, CodingKey {
         case key, source, line, index, window, start, duration, fps, frames, size, fit
         case sampleRate = "sample_rate", audioSamples = "audio_samples", channel, preset
-        case sourceFps = "source_fps", sourceSize = "source_size", rotation, caption
+        case sourceFps = "source_fps", sourceSize = "source_size", rotation, caption, latent
     }
 
     /// Compact JSON with sorted keys, so identical inputs give identical bytes.
@@ -34,5 +36,34 @@ struct SampleMetadata: Codable, Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return Array(try encoder.encode(self))
+    }
+}
+
+/// The json's `latent` object: which VAEs made the latents and how.
+struct LatentMetadata: Codable, Sendable {
+    /// "mean" or "sample".
+    var posterior: String
+    /// The seed of the posterior draws (with "sample").
+    var seed: UInt64?
+    var videoVAE: String?
+    var videoScalingFactor: Float?
+    var audioVAE: String?
+    var audioScalingFactor: Float?
+    /// "audioldm-logmel-64" when there is an audio latent.
+    var audioFrontEnd: String?
+
+    enum CodingKeys: String, CodingKey {
+        case posterior, seed, videoVAE = "video_vae", videoScalingFactor = "video_scaling_factor"
+        case audioVAE = "audio_vae", audioScalingFactor = "audio_scaling_factor", audioFrontEnd = "audio_front_end"
+    }
+
+    init(_ l: LatentEncoders) {
+        posterior = l.sample ? "sample" : "mean"
+        seed = l.sample ? l.seed : nil
+        videoVAE = l.videoDir
+        videoScalingFactor = l.video?.config.scalingFactor
+        audioVAE = l.audioDir
+        audioScalingFactor = l.audio?.config.scalingFactor
+        audioFrontEnd = l.audio == nil ? nil : "audioldm-logmel-64"
     }
 }

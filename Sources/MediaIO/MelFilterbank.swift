@@ -1,10 +1,10 @@
 import Foundation
 
 /// librosa's Slaney mel filterbank (`filters.mel(htk=False, norm="slaney")`, float32).
-enum MelFilterbank {
+public enum MelFilterbank {
     /// Slaney `hz -> mel`: linear below 1 kHz (`f / (200/3)`), logarithmic above
     /// (`15 + ln(f/1000) / (ln(6.4)/27)`).
-    static func hzToMel(_ f: Double) -> Double {
+    public static func hzToMel(_ f: Double) -> Double {
         let fSp = 200.0 / 3
         let minLogHz = 1000.0
         let minLogMel = minLogHz / fSp
@@ -13,7 +13,7 @@ enum MelFilterbank {
     }
 
     /// Inverse of `hzToMel`.
-    static func melToHz(_ m: Double) -> Double {
+    public static func melToHz(_ m: Double) -> Double {
         let fSp = 200.0 / 3
         let minLogHz = 1000.0
         let minLogMel = minLogHz / fSp
@@ -24,7 +24,7 @@ enum MelFilterbank {
     /// `n_mels`×`(1 + n_fft/2)` weights, row-major: triangles on
     /// `mel_to_hz(linspace(mel(fmin), mel(fmax), n_mels + 2))` over the FFT bin frequencies
     /// `k * sr / n_fft`, each row scaled by `2 / (f[i+2] - f[i])`; float32 as librosa stores it.
-    static func weights(sampleRate sr: Double, nFFT: Int, nMels: Int, fmin: Double = 0, fmax: Double? = nil) -> [Float] {
+    public static func weights(sampleRate sr: Double, nFFT: Int, nMels: Int, fmin: Double = 0, fmax: Double? = nil) -> [Float] {
         let bins = 1 + nFFT / 2
         let fmax = fmax ?? sr / 2
         // np.fft.rfftfreq(n, d=1/sr): arange(bins) * (1 / (n * d))
