@@ -76,20 +76,12 @@ struct TrainBase: ParsableCommand {
     @Option(name: .customLong("max-clips"), help: ArgumentHelp("Read at most N samples of the tar.", valueName: "N"))
     var maxClips: Int?
 
-    @Option(help: ArgumentHelp("Write a resumable checkpoint (weights, Adam state, step) to FILE at the end and every --checkpoint-every steps.", valueName: "FILE"))
-    var checkpoint: String?
-
-    @Option(name: .customLong("checkpoint-every"), help: ArgumentHelp("Steps between checkpoints.", valueName: "N"))
-    var checkpointEvery: Int = 500
-
-    @Option(help: ArgumentHelp("Continue from a checkpoint (its configuration, seed, batch size, dropout and learning rate unless --lr is given).", valueName: "FILE"))
-    var resume: String?
-
-    @Option(name: .customLong("log-every"), help: ArgumentHelp("Steps between loss lines on stderr.", valueName: "N"))
-    var logEvery: Int = 50
-
-    @Flag(name: [.short, .long], help: "Print only errors.")
-    var quiet = false
+    @OptionGroup var runOptions: TrainingRunOptions
+    private var checkpoint: String? { runOptions.checkpoint }
+    private var checkpointEvery: Int { runOptions.checkpointEvery }
+    private var resume: String? { runOptions.resume }
+    private var logEvery: Int { runOptions.logEvery }
+    private var quiet: Bool { runOptions.quiet }
 
     mutating func validate() throws {
         guard steps >= 0 else { throw ValidationError("--steps must not be negative") }
@@ -98,7 +90,6 @@ struct TrainBase: ParsableCommand {
         guard (0...1).contains(textDropout) else { throw ValidationError("--text-dropout must be in [0, 1]") }
         guard emaDecay >= 0, emaDecay < 1 else { throw ValidationError("--ema-decay must be in [0, 1)") }
         guard warmup >= 0 else { throw ValidationError("--warmup must not be negative") }
-        guard checkpointEvery >= 1, logEvery >= 1 else { throw ValidationError("--checkpoint-every and --log-every must be at least 1") }
         if let maxClips, maxClips < 1 { throw ValidationError("--max-clips must be at least 1") }
         _ = try modelConfig()
         if output == nil && isatty(1) == 1 {
@@ -188,14 +179,7 @@ struct TrainBase: ParsableCommand {
                      "lr": String(trainer.schedule?.peak ?? trainer.optimizer.lr)]
         if let average = trainer.average { extra["ema_decay"] = String(average.decay) }
         let model = try trainer.averagedModel()
-        if let output {
-            try BaseTrainingLoop.atomicWrite(to: output) { try BaseModelCheckpoint.saveWeights(model, step: trainer.step, to: $0, extra: extra) }
-            if !quiet { log("train-base", "weights after \(trainer.step) steps to \(output)") }
-        } else {
-            let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("mmdisco-weights-\(UUID().uuidString).safetensors")
-            defer { try? FileManager.default.removeItem(at: tmp) }
-            try BaseModelCheckpoint.saveWeights(model, step: trainer.step, to: tmp, extra: extra)
-            try ByteSink(fileDescriptor: 1, name: "stdout").write(Array(try Data(contentsOf: tmp)))
-        }
+        try WeightsOutput.write(to: output) { try BaseModelCheckpoint.saveWeights(model, step: trainer.step, to: $0, extra: extra) }
+        if !quiet, let output { log("train-base", "weights after \(trainer.step) steps to \(output)") }
     }
 }

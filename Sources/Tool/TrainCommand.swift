@@ -98,25 +98,16 @@ struct Train: ParsableCommand {
     @Option(name: .customLong("max-clips"), help: ArgumentHelp("Read at most N real and N fake pairs.", valueName: "N"))
     var maxClips: Int?
 
-    @Option(help: ArgumentHelp("Write a resumable checkpoint (weights, Adam state, step, settings) to FILE at the end and every --checkpoint-every steps.", valueName: "FILE"))
-    var checkpoint: String?
-
-    @Option(name: .customLong("checkpoint-every"), help: ArgumentHelp("Steps between checkpoints.", valueName: "N"))
-    var checkpointEvery: Int = 500
-
-    @Option(help: ArgumentHelp("Continue from a checkpoint (its network and settings; --lr overrides its learning rate).", valueName: "FILE"))
-    var resume: String?
-
-    @Option(name: .customLong("log-every"), help: ArgumentHelp("Steps between loss lines on stderr.", valueName: "N"))
-    var logEvery: Int = 50
-
-    @Flag(name: [.short, .long], help: "Print only errors.")
-    var quiet = false
+    @OptionGroup var runOptions: TrainingRunOptions
+    private var checkpoint: String? { runOptions.checkpoint }
+    private var checkpointEvery: Int { runOptions.checkpointEvery }
+    private var resume: String? { runOptions.resume }
+    private var logEvery: Int { runOptions.logEvery }
+    private var quiet: Bool { runOptions.quiet }
 
     mutating func validate() throws {
         guard steps >= 0 else { throw ValidationError("--steps must not be negative") }
         if let lr, !(lr > 0 && lr.isFinite) { throw ValidationError("--lr must be positive") }
-        guard checkpointEvery >= 1, logEvery >= 1 else { throw ValidationError("--checkpoint-every and --log-every must be at least 1") }
         do { try settings().validate() } catch { throw ValidationError("\(error)") }
         guard !real.isEmpty, !fake.isEmpty else { throw ValidationError("give at least one --real and one --fake tar") }
         guard (real + fake).filter({ $0 == "-" }).count <= 1 else { throw ValidationError("only one tar can come from stdin") }
