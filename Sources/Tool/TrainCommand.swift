@@ -95,6 +95,10 @@ struct Train: ParsableCommand {
     @Option(name: .customLong("audio-fold"), help: ArgumentHelp("Audio samples per stem position (length / fold / 16 must equal the frame count).", valueName: "N"))
     var audioFold: Int = 100
 
+    @Flag(name: .customLong("motion-inputs"), inversion: .prefixedNo,
+          help: "Give the streams change features: |frame difference| for video, |samples| for audio.")
+    var motionInputs = true
+
     @Option(name: .customLong("max-clips"), help: ArgumentHelp("Read at most N real and N fake pairs.", valueName: "N"))
     var maxClips: Int?
 
@@ -128,7 +132,7 @@ struct Train: ParsableCommand {
         let widths = channels.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
         guard widths.count == 2 else { throw ValidationError("--channels needs two comma-separated widths, got '\(channels)'") }
         let config = AVDiscriminatorConfig(audioShape: audio.config.sampleShape, videoShape: video.config.sampleShape,
-                                           videoPool: videoPool, audioFold: audioFold, channels: widths, blocksPerLevel: blocksPerLevel,
+                                           videoPool: videoPool, audioFold: audioFold, motionInputs: motionInputs, channels: widths, blocksPerLevel: blocksPerLevel,
                                            fusionChannels: fusionChannels, fusionBlocks: fusionBlocks,
                                            textDim: audio.config.textDim, diffusionSteps: audio.config.diffusionSteps,
                                            audioScale: audio.config.dataScale, audioMuLaw: audio.config.muLaw)

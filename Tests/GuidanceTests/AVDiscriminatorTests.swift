@@ -5,8 +5,9 @@ import XCTest
 
 /// A tiny discriminator matching `TinyBase` (audio [1, 512], video [2, 3, 16, 16]).
 enum TinyDisc {
+    /// Without change features: these toy events are levels (a bright frame), not motion.
     static let config = AVDiscriminatorConfig(audioShape: [1, 512], videoShape: [2, 3, 16, 16], videoPool: 2, audioFold: 16,
-                                              channels: [4, 8], fusionChannels: 8, fusionBlocks: 2, groups: 4, timeDim: 16,
+                                              motionInputs: false, channels: [4, 8], fusionChannels: 8, fusionBlocks: 2, groups: 4, timeDim: 16,
                                               textDim: 8)
 
     /// Pairs with one event each: a loud burst in frame k's audio and a bright frame k.
@@ -59,9 +60,10 @@ enum TinyDisc {
 
 final class AVDiscriminatorTests: XCTestCase {
     func testInputGradientMatchesFiniteDifferences() throws {
-        for blocks in [1, 2] {
+        for (blocks, motion) in [(1, false), (2, false), (1, true)] {
             var config = TinyDisc.config
             config.blocksPerLevel = blocks
+            config.motionInputs = motion
             try checkInputGradient(try AVDiscriminatorNet(config, seed: 11))
         }
     }

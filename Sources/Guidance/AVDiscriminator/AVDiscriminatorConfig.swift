@@ -11,6 +11,9 @@ public struct AVDiscriminatorConfig: Sendable, Equatable, Codable {
     public var videoPool: Int
     /// Audio samples folded into the channels of one stem position (100 at 16 kHz: 6.25 ms).
     public var audioFold: Int
+    /// Feeds each stream explicit change features besides its input: the absolute frame
+    /// difference of the pooled video, and the rectified (absolute) audio samples.
+    public var motionInputs: Bool
     /// Channels of the two stream levels (stem and first block, second block).
     public var channels: [Int]
     /// ResBlocks per stream level (the first block of the first level changes the width).
@@ -34,13 +37,14 @@ public struct AVDiscriminatorConfig: Sendable, Equatable, Codable {
 
     /// The default configuration for the tool's base models (16 frames of 64×64, 25,600 samples).
     public init(audioShape: [Int] = [1, 25_600], videoShape: [Int] = [16, 3, 64, 64], videoPool: Int = 4,
-                audioFold: Int = 100, channels: [Int] = [16, 32], blocksPerLevel: Int = 1, fusionChannels: Int = 64, fusionBlocks: Int = 2,
+                audioFold: Int = 100, motionInputs: Bool = true, channels: [Int] = [16, 32], blocksPerLevel: Int = 1, fusionChannels: Int = 64, fusionBlocks: Int = 2,
                 groups: Int = 8, timeDim: Int = 128, textDim: Int = 256, diffusionSteps: Int = 1000,
                 audioScale: Float = 1, audioMuLaw: Float = 0) {
         self.audioShape = audioShape
         self.videoShape = videoShape
         self.videoPool = videoPool
         self.audioFold = audioFold
+        self.motionInputs = motionInputs
         self.channels = channels
         self.blocksPerLevel = blocksPerLevel
         self.fusionChannels = fusionChannels
@@ -54,18 +58,19 @@ public struct AVDiscriminatorConfig: Sendable, Equatable, Codable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case audioShape, videoShape, videoPool, audioFold, channels, blocksPerLevel, fusionChannels, fusionBlocks, groups,
+        case audioShape, videoShape, videoPool, audioFold, motionInputs, channels, blocksPerLevel, fusionChannels, fusionBlocks, groups,
              timeDim, textDim, diffusionSteps, audioScale, audioMuLaw
     }
 
-    /// Decodes a configuration; files written before `blocksPerLevel` or `audioMuLaw` existed
-    /// have one block per level and no μ-law.
+    /// Decodes a configuration; files written before `blocksPerLevel`, `audioMuLaw` or
+    /// `motionInputs` existed have one block per level, no μ-law and no change features.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         audioShape = try c.decode([Int].self, forKey: .audioShape)
         videoShape = try c.decode([Int].self, forKey: .videoShape)
         videoPool = try c.decode(Int.self, forKey: .videoPool)
         audioFold = try c.decode(Int.self, forKey: .audioFold)
+        motionInputs = try c.decodeIfPresent(Bool.self, forKey: .motionInputs) ?? false
         channels = try c.decode([Int].self, forKey: .channels)
         blocksPerLevel = try c.decodeIfPresent(Int.self, forKey: .blocksPerLevel) ?? 1
         fusionChannels = try c.decode(Int.self, forKey: .fusionChannels)

@@ -8,10 +8,12 @@ import Tensor
 /// time, so here the streams keep their time axis at the frame rate and are joined frame by
 /// frame (the direction of the paper's better Table-10 variant, which mixes time tokens):
 ///
-/// - video `[B, F, 3, H, W]`: average-pool each frame by `videoPool` -> "2d + 1d" k3 stem ->
+/// - video `[B, F, 3, H, W]`: average-pool each frame by `videoPool` (with `motionInputs`, the
+///   absolute difference to the previous pooled frame joins as 3 more channels) -> "2d + 1d" k3 stem ->
 ///   pool 2×2 -> n ResBlocks (c0→c1, then c1) -> pool 2×2 -> n ResBlocks (c1) -> mean over H, W
 ///   -> `[B, c1, F]` (n = `blocksPerLevel`);
-/// - audio `[B, 1, L]`: fold `audioFold` samples per position -> Conv1d k3 stem ->
+/// - audio `[B, 1, L]`: fold `audioFold` samples per position (with `motionInputs`, their
+///   absolute values join as more channels) -> Conv1d k3 stem ->
 ///   n ResBlocks (c0→c1, then c1) -> pool 4 -> n ResBlocks (c1) -> pool 4 -> `[B, c1, F]` (one
 ///   position per frame);
 /// - fusion: concat channels -> `fusionBlocks` Conv1d ResBlocks along the frames -> GroupNorm
@@ -41,12 +43,13 @@ public final class AVDiscriminatorNet: Module {
         let c = config.channels, g = config.groups, e = config.timeDim
         time = TimestepEmbedding(dim: e, rng: &rng)
         text = Linear(config.textDim, e, rng: &rng)
-        videoStem = VideoConv(3, c[0], rng: &rng)
+        videoStem = VideoConv(config.motionInputs ? 6 : 3, c[0], rng: &rng)
         let n = config.blocksPerLevel
         videoBlocks = (0..<(2 * n)).map { k in
             BaseResBlock(.video, k == 0 ? c[0] : c[1], c[1], groups: g, embeddingDim: e, rng: &rng)
         }
-        audioStem = Conv.conv1d(config.audioFold, c[0], kernel: 3, padding: 1, rng: &rng)
+        audioStem = Conv.conv1d(config.motionInputs ? 2 * config.audioFold : config.audioFold, c[0], kernel: 3,
+                                padding: 1, rng: &rng)
         audioBlocks = (0..<(2 * n)).map { k in
             BaseResBlock(.audio, k == 0 ? c[0] : c[1], c[1], groups: g, embeddingDim: e, rng: &rng)
         }
@@ -69,6 +72,12 @@ public final class AVDiscriminatorNet: Module {
         var v = video.permute([0, 2, 1, 3, 4])
         if config.videoPool > 1 { v = v.avgPool([1, config.videoPool, config.videoPool]) }
         let n = config.blocksPerLevel
+        if config.motionInputs {
+            let frames = v.shape[2]
+            let change = (v.slice(axis: 2, 1..<frames) - v.slice(axis: 2, 0..<(frames - 1))).abs()
+                .pad(before: [0, 0, 1, 0, 0], after: [0, 0, 0, 0, 0])
+            v = Tensor.concat([v, change], axis: 1)
+        }
         v = videoStem(v).avgPool([1, 2, 2])
         for (k, block) in videoBlocks.enumerated() {
             v = block(v, semb)
@@ -76,7 +85,9 @@ public final class AVDiscriminatorNet: Module {
         }
         v = v.mean(axes: [3, 4])
         let length = audio.shape[2]
-        var a = audioStem(audio.reshape([b, length / config.audioFold, config.audioFold]).permute([0, 2, 1]))
+        var a = audio.reshape([b, length / config.audioFold, config.audioFold]).permute([0, 2, 1])
+        if config.motionInputs { a = Tensor.concat([a, a.abs()], axis: 1) }
+        a = audioStem(a)
         for (k, block) in audioBlocks.enumerated() {
             a = block(a, semb)
             if k == n - 1 || k == 2 * n - 1 { a = a.avgPool([4]) }
