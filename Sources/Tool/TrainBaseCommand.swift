@@ -39,13 +39,6 @@ struct TrainBase: ParsableCommand {
     @Argument(help: ArgumentHelp("The training tar (prep or synth format); stdin when absent or '-'.", valueName: "TAR"))
     var input: String?
 
-    @Option(name: [.short, .customLong("output")],
-            help: ArgumentHelp("Write the weights to FILE (atomically) instead of stdout.", valueName: "FILE"))
-    var output: String?
-
-    @Option(help: ArgumentHelp("Train until this many optimiser steps in all (a resumed run counts its earlier steps).", valueName: "N"))
-    var steps: Int = 2000
-
     @Option(name: .customLong("batch-size"), help: ArgumentHelp("Examples per step.", valueName: "N"))
     var batchSize: Int = 8
 
@@ -77,6 +70,8 @@ struct TrainBase: ParsableCommand {
     var maxClips: Int?
 
     @OptionGroup var runOptions: TrainingRunOptions
+    private var output: String? { runOptions.output }
+    private var steps: Int { runOptions.steps }
     private var checkpoint: String? { runOptions.checkpoint }
     private var checkpointEvery: Int { runOptions.checkpointEvery }
     private var resume: String? { runOptions.resume }
@@ -84,7 +79,6 @@ struct TrainBase: ParsableCommand {
     private var quiet: Bool { runOptions.quiet }
 
     mutating func validate() throws {
-        guard steps >= 0 else { throw ValidationError("--steps must not be negative") }
         guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1") }
         if let lr, !(lr > 0 && lr.isFinite) { throw ValidationError("--lr must be positive") }
         guard (0...1).contains(textDropout) else { throw ValidationError("--text-dropout must be in [0, 1]") }
@@ -92,9 +86,6 @@ struct TrainBase: ParsableCommand {
         guard warmup >= 0 else { throw ValidationError("--warmup must not be negative") }
         if let maxClips, maxClips < 1 { throw ValidationError("--max-clips must be at least 1") }
         _ = try modelConfig()
-        if output == nil && isatty(1) == 1 {
-            throw ValidationError("refusing to write weights to a terminal: redirect stdout or use -o FILE")
-        }
     }
 
     /// The network configuration from the modality's default and --channels / --fold.

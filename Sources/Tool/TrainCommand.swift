@@ -49,13 +49,6 @@ struct Train: ParsableCommand {
     @Option(help: ArgumentHelp("Directory with the base models audio.safetensors and video.safetensors (default: as for `sample`).", valueName: "DIR"))
     var models: String?
 
-    @Option(name: [.short, .customLong("output")],
-            help: ArgumentHelp("Write the weights to FILE (atomically) instead of stdout.", valueName: "FILE"))
-    var output: String?
-
-    @Option(help: ArgumentHelp("Train until this many optimiser steps in all (a resumed run counts its earlier steps).", valueName: "N"))
-    var steps: Int = 2000
-
     @Option(name: .customLong("batch-size"), help: ArgumentHelp("Real pairs per step (and as many negatives).", valueName: "N"))
     var batchSize: Int = 8
 
@@ -103,6 +96,8 @@ struct Train: ParsableCommand {
     var maxClips: Int?
 
     @OptionGroup var runOptions: TrainingRunOptions
+    private var output: String? { runOptions.output }
+    private var steps: Int { runOptions.steps }
     private var checkpoint: String? { runOptions.checkpoint }
     private var checkpointEvery: Int { runOptions.checkpointEvery }
     private var resume: String? { runOptions.resume }
@@ -110,15 +105,11 @@ struct Train: ParsableCommand {
     private var quiet: Bool { runOptions.quiet }
 
     mutating func validate() throws {
-        guard steps >= 0 else { throw ValidationError("--steps must not be negative") }
         if let lr, !(lr > 0 && lr.isFinite) { throw ValidationError("--lr must be positive") }
         do { try settings().validate() } catch { throw ValidationError("\(error)") }
         guard !real.isEmpty, !fake.isEmpty else { throw ValidationError("give at least one --real and one --fake tar") }
         guard (real + fake).filter({ $0 == "-" }).count <= 1 else { throw ValidationError("only one tar can come from stdin") }
         if let maxClips, maxClips < 1 { throw ValidationError("--max-clips must be at least 1") }
-        if output == nil && isatty(1) == 1 {
-            throw ValidationError("refusing to write weights to a terminal: redirect stdout or use -o FILE")
-        }
     }
 
     /// The training settings from the flags.

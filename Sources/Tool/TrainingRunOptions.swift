@@ -1,7 +1,18 @@
 import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#endif
 
-/// The options every training command shares: checkpoints, resuming, logging.
+/// The options every training command shares: where the weights go, how long to train,
+/// checkpoints, resuming, logging.
 struct TrainingRunOptions: ParsableArguments {
+    @Option(name: [.short, .customLong("output")],
+            help: ArgumentHelp("Write the weights to FILE (atomically) instead of stdout.", valueName: "FILE"))
+    var output: String?
+
+    @Option(help: ArgumentHelp("Train until this many optimiser steps in all (a resumed run counts its earlier steps).", valueName: "N"))
+    var steps: Int = 2000
+
     @Option(help: ArgumentHelp("Write a resumable checkpoint (weights, optimiser state, step and settings) to FILE at the end and every --checkpoint-every steps.", valueName: "FILE"))
     var checkpoint: String?
 
@@ -18,6 +29,10 @@ struct TrainingRunOptions: ParsableArguments {
     var quiet = false
 
     func validate() throws {
+        guard steps >= 0 else { throw ValidationError("--steps must not be negative") }
+        if output == nil && isatty(1) == 1 {
+            throw ValidationError("refusing to write weights to a terminal: redirect stdout or use -o FILE")
+        }
         guard checkpointEvery >= 1, logEvery >= 1 else { throw ValidationError("--checkpoint-every and --log-every must be at least 1") }
     }
 }
