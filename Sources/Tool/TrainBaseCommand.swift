@@ -60,11 +60,15 @@ struct TrainBase: ParsableCommand {
     @Option(help: ArgumentHelp("Seed of the initial weights and of every step's examples, noise and dropout.", valueName: "N"))
     var seed: UInt64 = 0
 
-    @Option(help: ArgumentHelp("Channel widths of the three U-Net levels (default audio 64,128,128; video 64,128,128).", valueName: "LIST"))
+    @Option(help: ArgumentHelp("Channel widths of the three U-Net levels (default audio 96,192,192; video 64,128,128).", valueName: "LIST"))
     var channels: String?
 
-    @Option(help: ArgumentHelp("Space-to-depth fold of the stem (default audio 32 samples, video 8 pixels per side).", valueName: "N"))
+    @Option(help: ArgumentHelp("Space-to-depth fold of the stem (default audio 32 samples, video 4 pixels per side).", valueName: "N"))
     var fold: Int?
+
+    @Flag(name: .customLong("temporal-context"), inversion: .prefixedNo,
+          help: "Video: give every block the clip's frame-averaged features (default on for video).")
+    var temporalContext: Bool?
 
     @Option(name: .customLong("max-clips"), help: ArgumentHelp("Read at most N samples of the tar.", valueName: "N"))
     var maxClips: Int?
@@ -97,6 +101,10 @@ struct TrainBase: ParsableCommand {
             config.channels = widths
         }
         if let fold { config.fold = fold }
+        if let temporalContext {
+            guard modality == .video || !temporalContext else { throw ValidationError("--temporal-context is for video models") }
+            config.temporalContext = temporalContext
+        }
         do { try config.validate() } catch { throw ValidationError("\(error)") }
         return config
     }

@@ -45,7 +45,7 @@ func pointwiseConv(_ modality: BaseModality, _ cin: Int, _ cout: Int, zeroInit: 
 
 /// The spec's ResBlock with adaptive GroupNorm: GN(affine) -> SiLU -> k3 conv ->
 /// GN(no affine) · (1 + scale) + shift -> SiLU -> zero-initialised 1×1 conv, plus a skip
-/// (identity or 1×1).
+/// (identity or 1×1). Video blocks may add the temporal context (see `BaseModelConfig.temporalContext`).
 final class BaseResBlock: Module {
     let inNorm: GroupNorm
     let conv: ModalityConv
@@ -53,20 +53,26 @@ final class BaseResBlock: Module {
     let emb: AdaptiveScaleShift
     let out: Conv
     let skip: Conv?
+    let context: Conv?
 
-    /// A block from `cin` to `cout` channels, modulated by an embedding of width `embeddingDim`.
-    init(_ modality: BaseModality, _ cin: Int, _ cout: Int, groups: Int, embeddingDim: Int, rng: inout Xoshiro256) {
+    /// A block from `cin` to `cout` channels, modulated by an embedding of width `embeddingDim`;
+    /// with `temporalContext` (video) its conv also gets a 1×1 conv of the frame-averaged input.
+    init(_ modality: BaseModality, _ cin: Int, _ cout: Int, groups: Int, embeddingDim: Int,
+         temporalContext: Bool = false, rng: inout Xoshiro256) {
         inNorm = GroupNorm(groups: groups, channels: cin)
         conv = ModalityConv(modality, cin, cout, rng: &rng)
         outNorm = GroupNorm(groups: groups, channels: cout, affine: false)
         emb = AdaptiveScaleShift(embeddingDim: embeddingDim, channels: cout, rng: &rng)
         out = pointwiseConv(modality, cout, cout, zeroInit: true, rng: &rng)
         skip = cin == cout ? nil : pointwiseConv(modality, cin, cout, rng: &rng)
+        context = temporalContext && modality == .video ? pointwiseConv(modality, cin, cout, rng: &rng) : nil
     }
 
     /// x `[B, Ci, ...]`, semb = SiLU(temb) `[B, E]` -> `[B, Co, ...]`.
     func callAsFunction(_ x: Tensor, _ semb: Tensor) -> Tensor {
-        var h = conv(inNorm(x).silu())
+        let a = inNorm(x).silu()
+        var h = conv(a)
+        if let context { h = h + context(a.mean(axes: [2], keepDims: true)) }
         h = out(emb(outNorm(h), semb).silu())
         return (skip.map { $0(x) } ?? x) + h
     }
@@ -74,6 +80,6 @@ final class BaseResBlock: Module {
     /// PyTorch-style names: `in_norm.*`, `conv.*`, `emb.*`, `out.*`, `skip.*`.
     func namedParameters() -> [(String, Tensor)] {
         prefixed("in_norm", inNorm) + prefixed("conv", conv) + prefixed("emb", emb) + prefixed("out", out)
-            + (skip.map { prefixed("skip", $0) } ?? [])
+            + (skip.map { prefixed("skip", $0) } ?? []) + (context.map { prefixed("context", $0) } ?? [])
     }
 }

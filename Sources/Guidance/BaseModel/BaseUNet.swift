@@ -14,6 +14,7 @@ import Tensor
 /// squeezed into 64 features cannot even return the noise at large t (measured: eps MSE 0.72
 /// at t = 990 after 1500 steps, samples pure noise). With `dataStd > 0` the whole network is
 /// F of `Preconditioning`: it sees `c_in · x_t` and returns `c_skip · x_t + c_out · F`.
+/// With `temporalContext` (video) every ResBlock also adds a 1×1 conv of its frame-averaged input.
 public final class BaseUNet: Module {
     /// The configuration the network was built from.
     public let config: BaseModelConfig
@@ -32,15 +33,15 @@ public final class BaseUNet: Module {
         try config.validate()
         self.config = config
         var rng = Xoshiro256(seed: seed)
-        let m = config.modality, c = config.channels, g = config.groups, e = config.timeDim
+        let m = config.modality, c = config.channels, g = config.groups, e = config.timeDim, tc = config.temporalContext
         time = TimestepEmbedding(dim: e, rng: &rng)
         text = Linear(config.textDim, e, rng: &rng)
         stem = ModalityConv(m, config.foldedChannels, c[0], rng: &rng)
-        enc0 = BaseResBlock(m, c[0], c[0], groups: g, embeddingDim: e, rng: &rng)
-        enc1 = BaseResBlock(m, c[0], c[1], groups: g, embeddingDim: e, rng: &rng)
-        mid = BaseResBlock(m, c[1], c[2], groups: g, embeddingDim: e, rng: &rng)
-        dec1 = BaseResBlock(m, c[2] + c[1], c[1], groups: g, embeddingDim: e, rng: &rng)
-        dec0 = BaseResBlock(m, c[1] + c[0], c[0], groups: g, embeddingDim: e, rng: &rng)
+        enc0 = BaseResBlock(m, c[0], c[0], groups: g, embeddingDim: e, temporalContext: tc, rng: &rng)
+        enc1 = BaseResBlock(m, c[0], c[1], groups: g, embeddingDim: e, temporalContext: tc, rng: &rng)
+        mid = BaseResBlock(m, c[1], c[2], groups: g, embeddingDim: e, temporalContext: tc, rng: &rng)
+        dec1 = BaseResBlock(m, c[2] + c[1], c[1], groups: g, embeddingDim: e, temporalContext: tc, rng: &rng)
+        dec0 = BaseResBlock(m, c[1] + c[0], c[0], groups: g, embeddingDim: e, temporalContext: tc, rng: &rng)
         outNorm = GroupNorm(groups: g, channels: c[0])
         outConv = ModalityConv(m, c[0], config.foldedChannels, rng: &rng)
         outConv.zeroFinalLayer()
