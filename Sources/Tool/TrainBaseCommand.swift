@@ -101,10 +101,7 @@ struct TrainBase: ParsableCommand {
             config.channels = widths
         }
         if let fold { config.fold = fold }
-        if let temporalContext {
-            guard modality == .video || !temporalContext else { throw ValidationError("--temporal-context is for video models") }
-            config.temporalContext = temporalContext
-        }
+        if let temporalContext { config.temporalContext = temporalContext }
         do { try config.validate() } catch { throw ValidationError("\(error)") }
         return config
     }

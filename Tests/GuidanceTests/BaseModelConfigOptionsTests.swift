@@ -23,6 +23,9 @@ final class BaseModelConfigOptionsTests: XCTestCase {
         XCTAssertEqual(try BaseModelConfig.parse(json: old), plain)
         XCTAssertTrue(BaseModelConfig.defaultVideo.temporalContext)
         XCTAssertFalse(BaseModelConfig.defaultAudio.temporalContext)
+        var audio = TinyBase.audio
+        audio.temporalContext = true
+        XCTAssertThrowsError(try audio.validate(), "the context is for video")
     }
 
     /// The context convs are among the optimised parameters.

@@ -103,6 +103,6 @@ final class BaseModelEndToEndTests: XCTestCase {
         XCTAssertEqual(try Tool.run(["train-base", "--modality", "audio", "--channels", "8,8", "-o", "x"]).status, 64)
         let context = try Tool.run(["train-base", "--modality", "audio", "--temporal-context", "-o", "x"])
         XCTAssertEqual(context.status, 64)
-        XCTAssertTrue(context.stderr.contains("--temporal-context is for video models"), context.stderr)
+        XCTAssertTrue(context.stderr.contains("the temporal context is for video models"), context.stderr)
     }
 }

@@ -129,7 +129,8 @@ public struct BaseModelConfig: Sendable, Equatable, Codable {
     /// Channels after the space-to-depth fold (audio: fold; video: 3 · fold²).
     public var foldedChannels: Int { modality == .audio ? fold : 3 * fold * fold }
 
-    /// Checks the sample shape against the fold, the two 4× (audio) or 2×2 (video) poolings and the groups.
+    /// Checks the sample shape against the fold, the two 4× (audio) or 2×2 (video) poolings and
+    /// the groups, and that only video asks for the temporal context.
     public func validate() throws {
         guard channels.count == 3, channels.allSatisfy({ $0 > 0 && $0 % groups == 0 }) else {
             throw GuidanceError.invalidConfiguration("base model: need 3 channel widths divisible by \(groups) groups, got \(channels)")
@@ -139,6 +140,9 @@ public struct BaseModelConfig: Sendable, Equatable, Codable {
         }
         switch modality {
         case .audio:
+            guard !temporalContext else {
+                throw GuidanceError.invalidConfiguration("base model: the temporal context is for video models")
+            }
             guard sampleShape.count == 2, sampleShape[0] == 1, sampleShape[1] % (fold * 16) == 0 else {
                 throw GuidanceError.invalidConfiguration("audio base model: shape must be [1, L] with L divisible by 16·fold, got \(sampleShape)")
             }

@@ -65,7 +65,7 @@ final class BaseResBlock: Module {
         emb = AdaptiveScaleShift(embeddingDim: embeddingDim, channels: cout, rng: &rng)
         out = pointwiseConv(modality, cout, cout, zeroInit: true, rng: &rng)
         skip = cin == cout ? nil : pointwiseConv(modality, cin, cout, rng: &rng)
-        context = temporalContext && modality == .video ? pointwiseConv(modality, cin, cout, rng: &rng) : nil
+        context = temporalContext ? pointwiseConv(modality, cin, cout, rng: &rng) : nil
     }
 
     /// x `[B, Ci, ...]`, semb = SiLU(temb) `[B, E]` -> `[B, Co, ...]`.
@@ -77,7 +77,7 @@ final class BaseResBlock: Module {
         return (skip.map { $0(x) } ?? x) + h
     }
 
-    /// PyTorch-style names: `in_norm.*`, `conv.*`, `emb.*`, `out.*`, `skip.*`.
+    /// PyTorch-style names: `in_norm.*`, `conv.*`, `emb.*`, `out.*`, `skip.*`, `context.*`.
     func namedParameters() -> [(String, Tensor)] {
         prefixed("in_norm", inNorm) + prefixed("conv", conv) + prefixed("emb", emb) + prefixed("out", out)
             + (skip.map { prefixed("skip", $0) } ?? []) + (context.map { prefixed("context", $0) } ?? [])
