@@ -74,13 +74,6 @@ struct TrainBase: ParsableCommand {
     var maxClips: Int?
 
     @OptionGroup var runOptions: TrainingRunOptions
-    private var output: String? { runOptions.output }
-    private var steps: Int { runOptions.steps }
-    private var checkpoint: String? { runOptions.checkpoint }
-    private var checkpointEvery: Int { runOptions.checkpointEvery }
-    private var resume: String? { runOptions.resume }
-    private var logEvery: Int { runOptions.logEvery }
-    private var quiet: Bool { runOptions.quiet }
 
     mutating func validate() throws {
         guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1") }
@@ -110,7 +103,7 @@ struct TrainBase: ParsableCommand {
         Interrupt.install()
         let trainer: BaseModelTrainer
         do {
-            if let resume {
+            if let resume = runOptions.resume {
                 trainer = try BaseModelCheckpoint.loadCheckpoint(from: URL(fileURLWithPath: resume))
                 guard trainer.model.config.modality == modality else {
                     throw ValidationError("--resume: \(resume) is a \(trainer.model.config.modality.rawValue) checkpoint, not \(modality.rawValue)")
@@ -119,10 +112,10 @@ struct TrainBase: ParsableCommand {
                     trainer.optimizer.lr = lr
                     trainer.schedule?.peak = lr
                 }
-                trainer.schedule?.totalSteps = steps
+                trainer.schedule?.totalSteps = runOptions.steps
             } else {
                 let peak = lr ?? 5e-4
-                let schedule = lrSchedule == .cosine ? LearningRateSchedule(peak: peak, warmup: warmup, totalSteps: steps)
+                let schedule = lrSchedule == .cosine ? LearningRateSchedule(peak: peak, warmup: warmup, totalSteps: runOptions.steps)
                     : LearningRateSchedule(peak: peak, warmup: warmup)
                 trainer = try BaseModelTrainer(config: modelConfig(), seed: seed, lr: peak, batchSize: batchSize,
                                                textDropout: textDropout, emaDecay: emaDecay, schedule: schedule)
@@ -146,16 +139,16 @@ struct TrainBase: ParsableCommand {
             log("train-base", "the input holds no samples")
             throw ExitCode(ExitStatus.fatal)
         }
-        if !quiet {
+        if !runOptions.quiet {
             log("train-base", "\(modality.rawValue): \(data.count) clips, \(data.captions.count) distinct captions; "
                 + "\(trainer.model.parameterCount) parameters, channels \(trainer.model.config.channels), "
                 + "batch \(trainer.batchSize), lr \(trainer.schedule?.peak ?? trainer.optimizer.lr)"
                 + (trainer.schedule.map { $0.totalSteps > 0 ? " cosine to step \($0.totalSteps), warm-up \($0.warmup)" : " warm-up \($0.warmup)" } ?? "")
-                + (trainer.average.map { ", EMA \($0.decay)" } ?? "") + ", steps \(trainer.step) -> \(steps)")
+                + (trainer.average.map { ", EMA \($0.decay)" } ?? "") + ", steps \(trainer.step) -> \(runOptions.steps)")
         }
         do {
-            try BaseTrainingLoop(trainer: trainer, data: data, quiet: quiet, logEvery: logEvery,
-                                 checkpoint: checkpoint, checkpointEvery: checkpointEvery).run(until: steps)
+            try BaseTrainingLoop(trainer: trainer, data: data, quiet: runOptions.quiet, logEvery: runOptions.logEvery,
+                                 checkpoint: runOptions.checkpoint, checkpointEvery: runOptions.checkpointEvery).run(until: runOptions.steps)
             try writeWeights(trainer)
         } catch OutputError.brokenPipe {
             exitQuietlyOnBrokenPipe()
@@ -164,7 +157,7 @@ struct TrainBase: ParsableCommand {
             throw ExitCode(ExitStatus.fatal)
         }
         if let signal = Interrupt.received {
-            log("train-base", "interrupted by signal \(signal) at step \(trainer.step); weights\(checkpoint == nil ? "" : " and checkpoint") written")
+            log("train-base", "interrupted by signal \(signal) at step \(trainer.step); weights\(runOptions.checkpoint == nil ? "" : " and checkpoint") written")
             throw ExitCode(128 + signal)
         }
     }
@@ -175,7 +168,7 @@ struct TrainBase: ParsableCommand {
                      "lr": String(trainer.schedule?.peak ?? trainer.optimizer.lr)]
         if let average = trainer.average { extra["ema_decay"] = String(average.decay) }
         let model = try trainer.averagedModel()
-        try WeightsOutput.write(to: output) { try BaseModelCheckpoint.saveWeights(model, step: trainer.step, to: $0, extra: extra) }
-        if !quiet, let output { log("train-base", "weights after \(trainer.step) steps to \(output)") }
+        try WeightsOutput.write(to: runOptions.output) { try BaseModelCheckpoint.saveWeights(model, step: trainer.step, to: $0, extra: extra) }
+        if !runOptions.quiet, let output = runOptions.output { log("train-base", "weights after \(trainer.step) steps to \(output)") }
     }
 }

@@ -96,13 +96,6 @@ struct Train: ParsableCommand {
     var maxClips: Int?
 
     @OptionGroup var runOptions: TrainingRunOptions
-    private var output: String? { runOptions.output }
-    private var steps: Int { runOptions.steps }
-    private var checkpoint: String? { runOptions.checkpoint }
-    private var checkpointEvery: Int { runOptions.checkpointEvery }
-    private var resume: String? { runOptions.resume }
-    private var logEvery: Int { runOptions.logEvery }
-    private var quiet: Bool { runOptions.quiet }
 
     mutating func validate() throws {
         if let lr, !(lr > 0 && lr.isFinite) { throw ValidationError("--lr must be positive") }
@@ -137,7 +130,7 @@ struct Train: ParsableCommand {
         let realData: DiscriminatorData, fakeData: DiscriminatorData
         do {
             let (audio, video, dir) = try BaseModelPair.load(explicit: models)
-            if let resume {
+            if let resume = runOptions.resume {
                 let restored = try AVDiscriminatorCheckpoint.loadCheckpoint(from: URL(fileURLWithPath: resume))
                 if let lr { restored.optimizer.lr = lr }
                 trainer = try AVDiscriminatorTrainer(model: restored.model, optimizer: restored.optimizer,
@@ -153,11 +146,11 @@ struct Train: ParsableCommand {
             guard fakeData.count > 0 || trainer.settings.mismatchedFraction == 1 || !trainer.settings.loss.usesDisc else {
                 throw TrainingError("\(fake.joined(separator: ", ")): no samples")
             }
-            if !quiet {
+            if !runOptions.quiet {
                 let s = trainer.settings
                 log("train", "base models from \(dir.path); \(realData.count) real pairs (\(realData.groupNames.count) classes), "
                     + "\(fakeData.count) fake; \(trainer.model.parameterCount) parameters; loss \(s.loss.rawValue), lambda \(s.lambda), "
-                    + "mismatched \(s.mismatchedFraction), batch \(s.batchSize), lr \(trainer.optimizer.lr), steps \(trainer.step) -> \(steps)")
+                    + "mismatched \(s.mismatchedFraction), batch \(s.batchSize), lr \(trainer.optimizer.lr), steps \(trainer.step) -> \(runOptions.steps)")
             }
         } catch let error as ValidationError {
             throw error
@@ -175,7 +168,7 @@ struct Train: ParsableCommand {
             throw ExitCode(ExitStatus.fatal)
         }
         if let signal = Interrupt.received {
-            log("train", "interrupted by signal \(signal) at step \(trainer.step); weights\(checkpoint == nil ? "" : " and checkpoint") written")
+            log("train", "interrupted by signal \(signal) at step \(trainer.step); weights\(runOptions.checkpoint == nil ? "" : " and checkpoint") written")
             throw ExitCode(128 + signal)
         }
     }
@@ -195,26 +188,26 @@ struct Train: ParsableCommand {
         var window: [DiscriminatorStepLosses] = []
         var windowStart = Date()
         let start = Date(), firstStep = trainer.step
-        while trainer.step < steps, Interrupt.received == nil {
+        while trainer.step < runOptions.steps, Interrupt.received == nil {
             let losses = try trainer.trainStep(real: real, fake: fake)
             guard (losses.disc ?? 0).isFinite, (losses.dsm ?? 0).isFinite else {
                 throw TrainingError("loss became non-finite at step \(trainer.step)")
             }
             window.append(losses)
-            if !quiet, trainer.step % logEvery == 0 || trainer.step == steps {
+            if !runOptions.quiet, trainer.step % runOptions.logEvery == 0 || trainer.step == runOptions.steps {
                 let seconds = Date().timeIntervalSince(windowStart)
                 let rate = Double(window.count) / max(seconds, 1e-9)
                 func mean(_ xs: [Float]) -> String { xs.isEmpty ? "-" : String(format: "%.4f", xs.reduce(0, +) / Float(xs.count)) }
                 log("train", String(format: "step %d/%d disc %@ dsm %@ acc %@  %.2f steps/s  %.1f ms/step  elapsed %.0f s  eta %.0f s",
-                                    trainer.step, steps, mean(window.compactMap(\.disc)), mean(window.compactMap(\.dsm)),
+                                    trainer.step, runOptions.steps, mean(window.compactMap(\.disc)), mean(window.compactMap(\.dsm)),
                                     mean(window.map(\.accuracy)), rate, 1000 / max(rate, 1e-9),
-                                    Date().timeIntervalSince(start), Double(steps - trainer.step) / max(rate, 1e-9)))
+                                    Date().timeIntervalSince(start), Double(runOptions.steps - trainer.step) / max(rate, 1e-9)))
                 window.removeAll()
                 windowStart = Date()
             }
-            if let checkpoint, trainer.step % checkpointEvery == 0 { try saveCheckpoint(trainer, checkpoint) }
+            if let checkpoint = runOptions.checkpoint, trainer.step % runOptions.checkpointEvery == 0 { try saveCheckpoint(trainer, checkpoint) }
         }
-        if let checkpoint, trainer.step != firstStep || !FileManager.default.fileExists(atPath: checkpoint) {
+        if let checkpoint = runOptions.checkpoint, trainer.step != firstStep || !FileManager.default.fileExists(atPath: checkpoint) {
             try saveCheckpoint(trainer, checkpoint)
         }
     }
@@ -225,10 +218,10 @@ struct Train: ParsableCommand {
 
     /// Writes the weights to -o FILE (temporary file renamed) or to stdout.
     private func writeWeights(_ trainer: AVDiscriminatorTrainer) throws {
-        try WeightsOutput.write(to: output) {
+        try WeightsOutput.write(to: runOptions.output) {
             try AVDiscriminatorCheckpoint.saveWeights(trainer.model, step: trainer.step, loss: trainer.settings.loss, to: $0)
         }
-        if !quiet, let output { log("train", "weights after \(trainer.step) steps to \(output)") }
+        if !runOptions.quiet, let output = runOptions.output { log("train", "weights after \(trainer.step) steps to \(output)") }
     }
 }
 
