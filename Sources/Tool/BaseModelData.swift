@@ -1,7 +1,6 @@
 import Foundation
 import Guidance
 import MediaIO
-import Synth
 
 /// One modality of a prep/synth tar held in memory for base-model training.
 ///
@@ -13,12 +12,10 @@ struct BaseModelData: BaseTrainingData {
     private var audio: [[Float]] = []
     /// Video examples as uint8 `[F, 3, H, W]`, or empty.
     private var video: [[UInt8]] = []
-    /// Index into `textVectors` per example.
+    /// Index into `text.vectors` per example.
     private var textIndex: [Int] = []
-    /// One encoded vector per distinct caption.
-    private var textVectors: [[Float]] = []
-    /// Captions in first-seen order (for the log).
-    private(set) var captions: [String] = []
+    /// The distinct captions (in first-seen order, for the log) and their vectors.
+    private(set) var text = CaptionVectors()
 
     /// Number of examples.
     var count: Int { textIndex.count }
@@ -26,8 +23,6 @@ struct BaseModelData: BaseTrainingData {
     /// Reads every sample of `source` (at most `limit`) for `config`'s modality.
     init(source: ByteSource, config: BaseModelConfig, limit: Int?) throws {
         let reader = WebDatasetReader(tar: TarReader(source: source))
-        let encoder = TextEncoder()
-        var captionIndex: [String: Int] = [:]
         let shape = config.sampleShape, n = shape.reduce(1, *)
         while let sample = try reader.next() {
             if let limit, count >= limit { break }
@@ -46,28 +41,14 @@ struct BaseModelData: BaseTrainingData {
                 }
                 video.append(array.data)
             }
-            let caption = Self.caption(sample.files["json"]) ?? ""
-            if let k = captionIndex[caption] {
-                textIndex.append(k)
-            } else {
-                captionIndex[caption] = textVectors.count
-                textIndex.append(textVectors.count)
-                textVectors.append(encoder.encode(caption).vector)
-                captions.append(caption)
-            }
+            textIndex.append(text.index(of: CaptionVectors.fields(sample.files["json"])["caption"] ?? ""))
         }
-    }
-
-    /// The `caption` field of a sample's JSON sidecar, if any.
-    static func caption(_ json: [UInt8]?) -> String? {
-        guard let json, let object = try? JSONSerialization.jsonObject(with: Data(json)) as? [String: Any] else { return nil }
-        return object["caption"] as? String
     }
 
     /// Example `i`: model-ready values and the caption's text vector.
     func example(_ i: Int) -> (values: [Float], text: [Float]) {
-        let text = textVectors[textIndex[i]]
-        if !audio.isEmpty { return (audio[i], text) }
-        return (video[i].map { Float($0) / 127.5 - 1 }, text)
+        let vector = text.vectors[textIndex[i]]
+        if !audio.isEmpty { return (audio[i], vector) }
+        return (video[i].map { Float($0) / 127.5 - 1 }, vector)
     }
 }

@@ -1,7 +1,6 @@
 import Foundation
 import Guidance
 import MediaIO
-import Synth
 
 /// Audio-video pairs of a prep/synth/sample tar held in memory for discriminator training.
 ///
@@ -12,7 +11,7 @@ struct DiscriminatorData: AVPairData {
     private var audio: [[Float]] = []
     private var video: [[UInt8]] = []
     private var textIndex: [Int] = []
-    private var textVectors: [[Float]] = []
+    private var text = CaptionVectors()
     private var groups: [Int] = []
     /// Distinct groups in first-seen order (for the log).
     private(set) var groupNames: [String] = []
@@ -21,8 +20,7 @@ struct DiscriminatorData: AVPairData {
     var count: Int { textIndex.count }
 
     private let config: AVDiscriminatorConfig
-    private let encoder = TextEncoder()
-    private var captionIndex: [String: Int] = [:], groupIndex: [String: Int] = [:]
+    private var groupIndex: [String: Int] = [:]
 
     /// No pairs yet, for the discriminator's shapes.
     init(config: AVDiscriminatorConfig) {
@@ -46,15 +44,9 @@ struct DiscriminatorData: AVPairData {
             let values = try audioArray.floats()
             audio.append(Array(values.prefix(audioLength)) + [Float](repeating: 0, count: max(0, audioLength - values.count)))
             video.append(videoArray.data)
-            let fields = Self.fields(sample.files["json"])
+            let fields = CaptionVectors.fields(sample.files["json"])
             let caption = fields["caption"] ?? ""
-            if let k = captionIndex[caption] {
-                textIndex.append(k)
-            } else {
-                captionIndex[caption] = textVectors.count
-                textIndex.append(textVectors.count)
-                textVectors.append(encoder.encode(caption).vector)
-            }
+            textIndex.append(text.index(of: caption))
             let group = fields["class"] ?? caption
             if let g = groupIndex[group] {
                 groups.append(g)
@@ -66,15 +58,9 @@ struct DiscriminatorData: AVPairData {
         }
     }
 
-    /// The string fields of a sample's JSON sidecar.
-    static func fields(_ json: [UInt8]?) -> [String: String] {
-        guard let json, let object = try? JSONSerialization.jsonObject(with: Data(json)) as? [String: Any] else { return [:] }
-        return object.compactMapValues { $0 as? String }
-    }
-
     /// Pair `i` as the trainer wants it.
     func pair(_ i: Int) -> (audio: [Float], video: [Float], text: [Float]) {
-        (audio[i], video[i].map { Float($0) / 127.5 - 1 }, textVectors[textIndex[i]])
+        (audio[i], video[i].map { Float($0) / 127.5 - 1 }, text.vectors[textIndex[i]])
     }
 
     /// The group of pair `i`.

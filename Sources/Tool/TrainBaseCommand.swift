@@ -140,7 +140,7 @@ struct TrainBase: ParsableCommand {
             throw ExitCode(ExitStatus.fatal)
         }
         if !runOptions.quiet {
-            log("train-base", "\(modality.rawValue): \(data.count) clips, \(data.captions.count) distinct captions; "
+            log("train-base", "\(modality.rawValue): \(data.count) clips, \(data.text.captions.count) distinct captions; "
                 + "\(trainer.model.parameterCount) parameters, channels \(trainer.model.config.channels), "
                 + "batch \(trainer.batchSize), lr \(trainer.schedule?.peak ?? trainer.optimizer.lr)"
                 + (trainer.schedule.map { $0.totalSteps > 0 ? " cosine to step \($0.totalSteps), warm-up \($0.warmup)" : " warm-up \($0.warmup)" } ?? "")

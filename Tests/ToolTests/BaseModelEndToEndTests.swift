@@ -4,14 +4,6 @@ import XCTest
 
 /// Runs the built binary's `train-base` and `sample` on tiny configurations.
 final class BaseModelEndToEndTests: XCTestCase {
-    /// Every sample of a tar file.
-    static func samples(_ path: String) throws -> [WebDatasetSample] {
-        let reader = WebDatasetReader(tar: TarReader(source: try ByteSource(path: path)))
-        var out: [WebDatasetSample] = []
-        while let s = try reader.next() { out.append(s) }
-        return out
-    }
-
     /// A 16-clip synth tar, and tiny audio and video models trained on it for a few steps.
     static func trainTinyModels(_ dir: URL) throws -> URL {
         let tar = dir.appendingPathComponent("s.tar").path
@@ -47,7 +39,7 @@ final class BaseModelEndToEndTests: XCTestCase {
         let r = try Tool.run(["sample", "--models", models.path, "--text", "playing drums", "--count", "2",
                               "--steps", "2", "--sampler", "ddim", "--seed", "5", "-o", out])
         XCTAssertEqual(r.status, 0, r.stderr)
-        let pairs = try Self.samples(out)
+        let pairs = try Tool.samples(atPath: out)
         XCTAssertEqual(pairs.map(\.key), ["000000_gen", "000001_gen"])
         for pair in pairs {
             let audio = try NpyCoding.decode(try XCTUnwrap(pair.files["audio.npy"]))
@@ -67,7 +59,7 @@ final class BaseModelEndToEndTests: XCTestCase {
         XCTAssertEqual(shard.status, 0, shard.stderr)
         let shardPath = dir.appendingPathComponent("shard.tar")
         try shard.stdout.write(to: shardPath)
-        XCTAssertEqual(try Self.samples(shardPath.path).first?.files["video.npy"], pairs[1].files["video.npy"])
+        XCTAssertEqual(try Tool.samples(atPath: shardPath.path).first?.files["video.npy"], pairs[1].files["video.npy"])
 
         let unknown = try Tool.run(["sample", "--models", models.path, "--text", "zzqx blorp", "--count", "1",
                                     "--steps", "1", "--sampler", "ddim", "--cfg-audio", "1", "--cfg-video", "1", "-o", dir.appendingPathComponent("u.tar").path])

@@ -83,6 +83,6 @@ final class GenerateEndToEndTests: XCTestCase {
     private func tarSamples(_ data: Data, _ dir: URL, _ name: String) throws -> WebDatasetSample {
         let path = dir.appendingPathComponent("\(name).tar")
         try data.write(to: path)
-        return try XCTUnwrap(try BaseModelEndToEndTests.samples(path.path).first)
+        return try XCTUnwrap(try Tool.samples(atPath: path.path).first)
     }
 }

@@ -7,15 +7,7 @@ final class PrepEndToEndTests: XCTestCase {
     var fixture: String { Tool.packageRoot.appendingPathComponent("fixtures/sample-clip.mp4").path }
 
     /// Reads every sample of a tar.
-    func samples(_ data: Data) throws -> [WebDatasetSample] {
-        let dir = try Tool.temporaryDirectory(self)
-        let path = dir.appendingPathComponent("x.tar").path
-        try data.write(to: URL(fileURLWithPath: path))
-        let reader = WebDatasetReader(tar: TarReader(source: try ByteSource(path: path)))
-        var out: [WebDatasetSample] = []
-        while let s = try reader.next() { out.append(s) }
-        return out
-    }
+    func samples(_ data: Data) throws -> [WebDatasetSample] { try Tool.samples(in: data, self) }
 
     func testPrepWritesTheMMDiffusionFormat() throws {
         let r = try Tool.run(["prep"], stdin: Data("\(fixture)\tbeeps and bars\n".utf8))

@@ -8,15 +8,7 @@ final class PrepLatentEndToEndTests: XCTestCase {
     var videoVAE: String { Tool.packageRoot.appendingPathComponent("fixtures/latent/tiny-video-vae").path }
     var audioVAE: String { Tool.packageRoot.appendingPathComponent("fixtures/latent/tiny-audio-vae").path }
 
-    func samples(_ data: Data) throws -> [WebDatasetSample] {
-        let dir = try Tool.temporaryDirectory(self)
-        let path = dir.appendingPathComponent("x.tar").path
-        try data.write(to: URL(fileURLWithPath: path))
-        let reader = WebDatasetReader(tar: TarReader(source: try ByteSource(path: path)))
-        var out: [WebDatasetSample] = []
-        while let s = try reader.next() { out.append(s) }
-        return out
-    }
+    func samples(_ data: Data) throws -> [WebDatasetSample] { try Tool.samples(in: data, self) }
 
     func prep(_ extra: [String]) throws -> (status: Int32, samples: [WebDatasetSample], stderr: String) {
         let r = try Tool.run(["prep", "--preset", "latent", "--video-vae", videoVAE, "--audio-vae", audioVAE] + extra,

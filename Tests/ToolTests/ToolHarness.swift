@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+@testable import MediaIO
 
 /// Runs the built `mmdisco-av` binary and collects its output, exit status and stderr.
 enum Tool {
@@ -76,6 +77,21 @@ enum Tool {
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         test.addTeardownBlock { try? FileManager.default.removeItem(at: url) }
         return url
+    }
+
+    /// Every sample of the tar file at `path`.
+    static func samples(atPath path: String) throws -> [WebDatasetSample] {
+        let reader = WebDatasetReader(tar: TarReader(source: try ByteSource(path: path)))
+        var out: [WebDatasetSample] = []
+        while let s = try reader.next() { out.append(s) }
+        return out
+    }
+
+    /// Every sample of a tar held in memory (written to a temporary file of `test`).
+    static func samples(in data: Data, _ test: XCTestCase) throws -> [WebDatasetSample] {
+        let path = try temporaryDirectory(test).appendingPathComponent("x.tar").path
+        try data.write(to: URL(fileURLWithPath: path))
+        return try samples(atPath: path)
     }
 
     /// True when python3 can import every module named.
