@@ -54,11 +54,7 @@ struct TrainBase: ParsableCommand {
     @Option(help: ArgumentHelp("Steps of linear learning-rate warm-up.", valueName: "N"))
     var warmup: Int = 200
 
-    @Option(name: .customLong("text-dropout"), help: ArgumentHelp("Probability of training on the empty prompt.", valueName: "P"))
-    var textDropout: Double = 0.1
 
-    @Option(help: ArgumentHelp("Seed of the initial weights and of every step's examples, noise and dropout.", valueName: "N"))
-    var seed: UInt64 = 0
 
     @Option(help: ArgumentHelp("Channel widths of the three U-Net levels (default audio 96,192,192; video 64,128,128).", valueName: "LIST"))
     var channels: String?
@@ -78,7 +74,6 @@ struct TrainBase: ParsableCommand {
     mutating func validate() throws {
         guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1") }
         if let lr, !(lr > 0 && lr.isFinite) { throw ValidationError("--lr must be positive") }
-        guard (0...1).contains(textDropout) else { throw ValidationError("--text-dropout must be in [0, 1]") }
         guard emaDecay >= 0, emaDecay < 1 else { throw ValidationError("--ema-decay must be in [0, 1)") }
         guard warmup >= 0 else { throw ValidationError("--warmup must not be negative") }
         if let maxClips, maxClips < 1 { throw ValidationError("--max-clips must be at least 1") }
@@ -117,8 +112,8 @@ struct TrainBase: ParsableCommand {
                 let peak = lr ?? 5e-4
                 let schedule = lrSchedule == .cosine ? LearningRateSchedule(peak: peak, warmup: warmup, totalSteps: runOptions.steps)
                     : LearningRateSchedule(peak: peak, warmup: warmup)
-                trainer = try BaseModelTrainer(config: modelConfig(), seed: seed, lr: peak, batchSize: batchSize,
-                                               textDropout: textDropout, emaDecay: emaDecay, schedule: schedule)
+                trainer = try BaseModelTrainer(config: modelConfig(), seed: runOptions.seed, lr: peak, batchSize: batchSize,
+                                               textDropout: runOptions.textDropout, emaDecay: emaDecay, schedule: schedule)
             }
         } catch let error as ValidationError {
             throw error

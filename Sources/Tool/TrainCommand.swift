@@ -61,14 +61,10 @@ struct Train: ParsableCommand {
     @Option(help: ArgumentHelp("Weight of the dsm term in the full loss.", valueName: "X"))
     var lambda: Double = 1
 
-    @Option(name: .customLong("text-dropout"), help: ArgumentHelp("Probability of training on the empty prompt.", valueName: "P"))
-    var textDropout: Double = 0.1
 
     @Option(help: ArgumentHelp("Fraction of negatives that are real clips re-paired within their class instead of fakes (0 = fakes only, as in the paper).", valueName: "P"))
     var mismatched: Double = 0.5
 
-    @Option(help: ArgumentHelp("Seed of the initial weights and of every step's examples, noise and dropout.", valueName: "N"))
-    var seed: UInt64 = 0
 
     @Option(help: ArgumentHelp("Widths of the two stream levels (default 16,32).", valueName: "LIST"))
     var channels: String = "16,32"
@@ -107,7 +103,7 @@ struct Train: ParsableCommand {
 
     /// The training settings from the flags.
     func settings() -> DiscriminatorTrainingSettings {
-        DiscriminatorTrainingSettings(seed: seed, batchSize: batchSize, textDropout: textDropout, loss: loss,
+        DiscriminatorTrainingSettings(seed: runOptions.seed, batchSize: batchSize, textDropout: runOptions.textDropout, loss: loss,
                                       lambda: lambda, mismatchedFraction: mismatched)
     }
 
@@ -136,7 +132,7 @@ struct Train: ParsableCommand {
                 trainer = try AVDiscriminatorTrainer(model: restored.model, optimizer: restored.optimizer,
                                                      settings: restored.settings, audioBase: audio, videoBase: video)
             } else {
-                let model = try AVDiscriminatorNet(try networkConfig(audio: audio, video: video), seed: seed)
+                let model = try AVDiscriminatorNet(try networkConfig(audio: audio, video: video), seed: runOptions.seed)
                 trainer = try AVDiscriminatorTrainer(model: model, optimizer: BaseModelAdam(model.parameters(), lr: lr ?? 1e-3),
                                                      settings: settings(), audioBase: audio, videoBase: video)
             }

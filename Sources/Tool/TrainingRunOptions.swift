@@ -3,8 +3,8 @@ import ArgumentParser
 import Glibc
 #endif
 
-/// The options every training command shares: where the weights go, how long to train,
-/// checkpoints, resuming, logging.
+/// The options every training command shares: where the weights go, how long to train, the
+/// seed and text dropout, checkpoints, resuming, logging.
 struct TrainingRunOptions: ParsableArguments {
     @Option(name: [.short, .customLong("output")],
             help: ArgumentHelp("Write the weights to FILE (atomically) instead of stdout.", valueName: "FILE"))
@@ -12,6 +12,12 @@ struct TrainingRunOptions: ParsableArguments {
 
     @Option(help: ArgumentHelp("Train until this many optimiser steps in all (a resumed run counts its earlier steps).", valueName: "N"))
     var steps: Int = 2000
+
+    @Option(help: ArgumentHelp("Seed of the initial weights and of every step's examples, noise and dropout.", valueName: "N"))
+    var seed: UInt64 = 0
+
+    @Option(name: .customLong("text-dropout"), help: ArgumentHelp("Probability of training on the empty prompt.", valueName: "P"))
+    var textDropout: Double = 0.1
 
     @Option(help: ArgumentHelp("Write a resumable checkpoint (weights, optimiser state, step and settings) to FILE at the end and every --checkpoint-every steps.", valueName: "FILE"))
     var checkpoint: String?
@@ -30,6 +36,7 @@ struct TrainingRunOptions: ParsableArguments {
 
     func validate() throws {
         guard steps >= 0 else { throw ValidationError("--steps must not be negative") }
+        guard (0...1).contains(textDropout) else { throw ValidationError("--text-dropout must be in [0, 1]") }
         if output == nil && isatty(1) == 1 {
             throw ValidationError("refusing to write weights to a terminal: redirect stdout or use -o FILE")
         }
