@@ -66,6 +66,9 @@ struct TrainBase: ParsableCommand {
           help: "Video: give every block the clip's frame-averaged features (default on for video).")
     var temporalContext: Bool?
 
+    @Option(name: .customLong("motion-std"), help: ArgumentHelp("Video: the deviation of the frames from their per-pixel temporal mean, preconditioned apart from that mean (default 0.085, measured on synth clips; 0 = one preconditioning for all).", valueName: "D"))
+    var motionStd: Float?
+
     @Option(name: .customLong("max-clips"), help: ArgumentHelp("Read at most N samples of the tar.", valueName: "N"))
     var maxClips: Int?
 
@@ -90,6 +93,10 @@ struct TrainBase: ParsableCommand {
         }
         if let fold { config.fold = fold }
         if let temporalContext { config.temporalContext = temporalContext }
+        if let motionStd {
+            guard modality == .video else { throw ValidationError("--motion-std is for video models") }
+            config.motionStd = motionStd
+        }
         do { try config.validate() } catch { throw ValidationError("\(error)") }
         return config
     }

@@ -52,11 +52,21 @@ public struct BaseModelConfig: Sendable, Equatable, Codable {
     /// it the 2d+1d convs reach a few frames per block and samples flicker where synth
     /// backgrounds never move (temporal deviation 0.054 against 0.009 in real clips).
     public var temporalContext: Bool
+    /// Video only, with `dataStd > 0`: the deviation of the frames from their own per-pixel
+    /// temporal mean (synth clips: 0.085 against 0.50 for the mean image; 90% of the deviations
+    /// are below 0.01). When positive the two parts of x_t are preconditioned apart: the
+    /// temporal mean with `dataStd`, the deviation from it with `motionStd` (see `BaseUNet`).
+    /// The skip term then predicts "no motion" wherever the network adds none, and the
+    /// network's errors reach the motion part scaled by its much smaller `c_out`: the samples
+    /// of a single preconditioning flickered where synth backgrounds never move. 0 (files
+    /// written before it existed): one preconditioning for all.
+    public var motionStd: Float
 
     /// Creates a configuration; see `validate()` for the constraints.
     public init(modality: BaseModality, sampleShape: [Int], fold: Int, channels: [Int], groups: Int = 8,
                 timeDim: Int = 128, textDim: Int = 256, diffusionSteps: Int = 1000, inputSkip: Bool = false,
-                dataScale: Float = 1, muLaw: Float = 0, dataStd: Float = 0, temporalContext: Bool = false) {
+                dataScale: Float = 1, muLaw: Float = 0, dataStd: Float = 0, temporalContext: Bool = false,
+                motionStd: Float = 0) {
         self.modality = modality
         self.sampleShape = sampleShape
         self.fold = fold
@@ -70,13 +80,14 @@ public struct BaseModelConfig: Sendable, Equatable, Codable {
         self.muLaw = muLaw
         self.dataStd = dataStd
         self.temporalContext = temporalContext
+        self.motionStd = motionStd
     }
 
     private enum CodingKeys: String, CodingKey {
-        case modality, sampleShape, fold, channels, groups, timeDim, textDim, diffusionSteps, inputSkip, dataScale, muLaw, dataStd, temporalContext
+        case modality, sampleShape, fold, channels, groups, timeDim, textDim, diffusionSteps, inputSkip, dataScale, muLaw, dataStd, temporalContext, motionStd
     }
 
-    /// Decodes a configuration; files written before `inputSkip`, `dataScale`, `muLaw`, `dataStd` or `temporalContext` existed have none.
+    /// Decodes a configuration; files written before `inputSkip`, `dataScale`, `muLaw`, `dataStd`, `temporalContext` or `motionStd` existed have none.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(modality: try c.decode(BaseModality.self, forKey: .modality),
@@ -88,7 +99,8 @@ public struct BaseModelConfig: Sendable, Equatable, Codable {
                   dataScale: try c.decodeIfPresent(Float.self, forKey: .dataScale) ?? 1,
                   muLaw: try c.decodeIfPresent(Float.self, forKey: .muLaw) ?? 0,
                   dataStd: try c.decodeIfPresent(Float.self, forKey: .dataStd) ?? 0,
-                  temporalContext: try c.decodeIfPresent(Bool.self, forKey: .temporalContext) ?? false)
+                  temporalContext: try c.decodeIfPresent(Bool.self, forKey: .temporalContext) ?? false,
+                  motionStd: try c.decodeIfPresent(Float.self, forKey: .motionStd) ?? 0)
     }
 
     /// One data value (audio sample or video value in [-1, 1]) as the model sees it:
@@ -116,10 +128,11 @@ public struct BaseModelConfig: Sendable, Equatable, Codable {
                                                      channels: [96, 192, 192], muLaw: 255, dataStd: 0.2)
     /// The default video model: 64×64 frames folded by 4 into 16×16 positions (48 channels, fewer than
     /// the 64 features of the first level), widths 64/128/128, input skip, temporal context,
-    /// preconditioned for data deviation 0.56 (synth frames in [-1, 1]).
+    /// preconditioned apart for the temporal mean (deviation 0.50) and the motion around it
+    /// (0.085), both measured on synth frames in [-1, 1].
     public static let defaultVideo = BaseModelConfig(modality: .video, sampleShape: [16, 3, 64, 64], fold: 4,
-                                                     channels: [64, 128, 128], inputSkip: true, dataStd: 0.56,
-                                                     temporalContext: true)
+                                                     channels: [64, 128, 128], inputSkip: true, dataStd: 0.5,
+                                                     temporalContext: true, motionStd: 0.085)
 
     /// The default configuration of a modality.
     public static func standard(_ modality: BaseModality) -> BaseModelConfig {
@@ -137,6 +150,9 @@ public struct BaseModelConfig: Sendable, Equatable, Codable {
         }
         guard dataScale > 0, dataScale.isFinite, muLaw >= 0, muLaw.isFinite, dataStd >= 0, dataStd.isFinite, fold >= 1, timeDim >= 4, timeDim % 2 == 0, textDim >= 1, diffusionSteps >= 2 else {
             throw GuidanceError.invalidConfiguration("base model: invalid fold, embedding widths or step count")
+        }
+        guard motionStd == 0 || (motionStd > 0 && motionStd.isFinite && modality == .video && dataStd > 0) else {
+            throw GuidanceError.invalidConfiguration("base model: the motion deviation is for preconditioned video models (positive, with a data deviation)")
         }
         switch modality {
         case .audio:

@@ -16,8 +16,8 @@ public protocol BaseTrainingData {
 /// example and standard normal noise; replaces the text by the empty (zero) vector with
 /// probability `textDropout`; and minimises `mean((eps_theta(x_t, t, text) - eps)^2)` with Adam,
 /// gradients clipped to a global norm of `maxGradientNorm`. A preconditioned model
-/// (`dataStd > 0`) weights each example's error by `1 / c_out(t)²`: the unit-variance loss
-/// of its network F. With a `schedule` the learning rate
+/// (`dataStd > 0`) weights each example's error by `1 / c_out(t)²` (per part with
+/// `motionStd > 0`: temporal mean and deviation from it): the unit-variance loss of its network F. With a `schedule` the learning rate
 /// of each update comes from it; with an `average` the parameters' exponential moving average
 /// is updated after every step (the weights file holds the average: `averagedModel()`).
 public final class BaseModelTrainer {
@@ -39,7 +39,7 @@ public final class BaseModelTrainer {
     public let average: ExponentialAverage?
     private let sqrtAlphaBar: [Float]
     private let sigma: [Float]
-    private let lossWeight: [Float]?
+    private let lossWeights: (still: [Float], motion: [Float]?)?
 
     /// A new model and optimiser (weights from `seed`).
     /// `emaDecay` 0 keeps no average; `schedule` nil trains at the constant rate `lr`.
@@ -72,7 +72,7 @@ public final class BaseModelTrainer {
         let schedule = try NoiseSchedule.linear(steps: model.config.diffusionSteps)
         sqrtAlphaBar = schedule.alphaBars.map { Float($0.squareRoot()) }
         sigma = schedule.alphaBars.map { Float((1 - $0).squareRoot()) }
-        lossWeight = model.preconditioning.map { $0.cOut.map { 1 / $0 } }
+        lossWeights = model.lossWeights
     }
 
     /// The number of steps taken so far.
@@ -118,9 +118,9 @@ public final class BaseModelTrainer {
                                text: Tensor(shape: [batchSize, config.textDim], data: texts))
         let target = Tensor(shape: shape, data: eps)
         let loss: Tensor
-        if let lossWeight {
-            let w = BaseUNet.perSample(lossWeight, steps, rank: shape.count)
-            loss = meanSquaredError(prediction * w, target * w)
+        if let lossWeights {
+            let weighted = BaseUNet.scaled(prediction - target, still: lossWeights.still, motion: lossWeights.motion, steps: steps)
+            loss = (weighted * weighted).mean()
         } else {
             loss = meanSquaredError(prediction, target)
         }

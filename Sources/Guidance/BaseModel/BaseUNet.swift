@@ -13,7 +13,11 @@ import Tensor
 /// `Linear(SiLU(temb)) ⊙ fold(x_t)` (zero at init): without it a 192-channel video fold
 /// squeezed into 64 features cannot even return the noise at large t (measured: eps MSE 0.72
 /// at t = 990 after 1500 steps, samples pure noise). With `dataStd > 0` the whole network is
-/// F of `Preconditioning`: it sees `c_in · x_t` and returns `c_skip · x_t + c_out · F`.
+/// F of `Preconditioning`: it sees `c_in · x_t` and returns `c_skip · x_t + c_out · F`; with
+/// `motionStd > 0` (video) each of those products is taken apart on the per-pixel temporal
+/// mean of its operand (with the `dataStd` coefficients) and on the deviation from that mean
+/// (with the `motionStd` ones). The two parts are orthogonal projections, so the noise stays
+/// white in each and the unit-variance training target holds per part.
 /// With `temporalContext` (video) every ResBlock also adds a 1×1 conv of its frame-averaged input.
 public final class BaseUNet: Module {
     /// The configuration the network was built from.
@@ -27,6 +31,7 @@ public final class BaseUNet: Module {
     let outConv: ModalityConv
     let inputSkip: Linear?
     let preconditioning: Preconditioning?
+    let motionPreconditioning: Preconditioning?
 
     /// A freshly initialised network (PyTorch default initialisation from `seed`).
     public init(_ config: BaseModelConfig, seed: UInt64) throws {
@@ -47,6 +52,7 @@ public final class BaseUNet: Module {
         outConv.zeroFinalLayer()
         inputSkip = config.inputSkip ? Linear(e, config.foldedChannels, zeroInit: true, rng: &rng) : nil
         preconditioning = config.dataStd > 0 ? try Preconditioning(steps: config.diffusionSteps, dataStd: config.dataStd) : nil
+        motionPreconditioning = config.motionStd > 0 ? try Preconditioning(steps: config.diffusionSteps, dataStd: config.motionStd) : nil
     }
 
     /// `values[step]` per sample as a `[B, 1, ...]` tensor that broadcasts over a sample of `rank - 1` axes.
@@ -54,11 +60,26 @@ public final class BaseUNet: Module {
         Tensor(shape: [steps.count] + [Int](repeating: 1, count: rank - 1), data: steps.map { values[$0] })
     }
 
+    /// `x` times a per-sample coefficient: `still[step]` throughout, or, with `motion`, `still[step]`
+    /// on the temporal mean of each pixel (axis 1, the frames) and `motion[step]` on the deviation from it.
+    static func scaled(_ x: Tensor, still: [Float], motion: [Float]?, steps: [Int]) -> Tensor {
+        guard let motion else { return x * perSample(still, steps, rank: x.rank) }
+        let mean = x.mean(axes: [1], keepDims: true)
+        return mean * perSample(still, steps, rank: x.rank) + (x - mean) * perSample(motion, steps, rank: x.rank)
+    }
+
+    /// Per-step weights that make the training target of F unit-variance (`1 / c_out`, per part),
+    /// or nil for an unpreconditioned network.
+    var lossWeights: (still: [Float], motion: [Float]?)? {
+        preconditioning.map { p in (p.cOut.map { 1 / $0 }, motionPreconditioning.map { $0.cOut.map { 1 / $0 } }) }
+    }
+
     /// Predicted noise for x `[B, sample...]` at per-sample steps, with text `[B, textDim]`.
     public func callAsFunction(_ x: Tensor, steps: [Int], text textVectors: Tensor) -> Tensor {
         guard let p = preconditioning else { return network(x, steps: steps, text: textVectors) }
-        let f = network(x * Self.perSample(p.cIn, steps, rank: x.rank), steps: steps, text: textVectors)
-        return x * Self.perSample(p.cSkip, steps, rank: x.rank) + f * Self.perSample(p.cOut, steps, rank: x.rank)
+        let q = motionPreconditioning
+        let f = network(Self.scaled(x, still: p.cIn, motion: q?.cIn, steps: steps), steps: steps, text: textVectors)
+        return Self.scaled(x, still: p.cSkip, motion: q?.cSkip, steps: steps) + Self.scaled(f, still: p.cOut, motion: q?.cOut, steps: steps)
     }
 
     /// The U-Net itself (F when preconditioned, eps otherwise).
