@@ -96,5 +96,11 @@ final class BaseModelEndToEndTests: XCTestCase {
         let context = try Tool.run(["train-base", "--modality", "audio", "--temporal-context", "-o", "x"])
         XCTAssertEqual(context.status, 64)
         XCTAssertTrue(context.stderr.contains("the temporal context is for video models"), context.stderr)
+        let motion = try Tool.run(["train-base", "--modality", "audio", "--motion-std", "0.1", "-o", "x"])
+        XCTAssertEqual(motion.status, 64)
+        XCTAssertTrue(motion.stderr.contains("--motion-std is for video models"), motion.stderr)
+        let negative = try Tool.run(["train-base", "--modality", "video", "--motion-std=-1", "-o", "x"])
+        XCTAssertEqual(negative.status, 64)
+        XCTAssertTrue(negative.stderr.contains("motion deviation"), negative.stderr)
     }
 }

@@ -152,7 +152,7 @@ public struct BaseModelConfig: Sendable, Equatable, Codable {
             throw GuidanceError.invalidConfiguration("base model: invalid fold, embedding widths or step count")
         }
         guard motionStd == 0 || (motionStd > 0 && motionStd.isFinite && modality == .video && dataStd > 0) else {
-            throw GuidanceError.invalidConfiguration("base model: the motion deviation is for preconditioned video models (positive, with a data deviation)")
+            throw GuidanceError.invalidConfiguration("base model: the motion deviation must be 0 (off) or positive and finite, and only for video models with a data deviation")
         }
         switch modality {
         case .audio:
