@@ -103,6 +103,13 @@ enum Features {
         return maps + scalars + colour.map(\.0) + colour.map(\.1)
     }
 
+    /// The resolution of the video features for frames of side `size`: one 8-bit level of one
+    /// of the `(size/16)²` pixels averaged into a 16×16 cell, in [0, 1] units (64×64: 1/4080).
+    static func videoResolution(size: Int) -> Double {
+        let r = Double(max(1, size / 16))
+        return 1 / (255 * r * r)
+    }
+
     /// Frames `[F, 3, S, S]` uint8 averaged over `S/16`-pixel blocks to `[F, 3, 16, 16]`, scaled to [0, 1].
     static func downsampled(_ frames: [UInt8], frameCount: Int, size: Int) -> [Double] {
         let r = size / 16

@@ -2,14 +2,14 @@ import Foundation
 
 /// Nearest-centroid classification and the Fréchet distance between feature sets.
 enum Statistics {
-    /// Per-dimension mean and standard deviation (floored at 1e-6) of `rows`, the deviation
+    /// Per-dimension mean and standard deviation (floored at `floor`) of `rows`, the deviation
     /// multiplied by √(size) of the dimension's block so that every block of `blocks` (sizes in
     /// order, summing to the row length) weighs the same in Euclidean distances.
-    static func standardiser(_ rows: [[Double]], blocks: [Int]) -> (mean: [Double], std: [Double]) {
+    static func standardiser(_ rows: [[Double]], blocks: [Int], floor: Double) -> (mean: [Double], std: [Double]) {
         let d = rows[0].count, n = Double(rows.count)
         precondition(blocks.reduce(0, +) == d, "feature blocks \(blocks) do not add up to \(d) dimensions")
         let mean = (0..<d).map { j in rows.reduce(0) { $0 + $1[j] } / n }
-        let std = (0..<d).map { j in max(1e-6, (rows.reduce(0) { $0 + ($1[j] - mean[j]) * ($1[j] - mean[j]) } / n).squareRoot()) }
+        let std = (0..<d).map { j in max(floor, (rows.reduce(0) { $0 + ($1[j] - mean[j]) * ($1[j] - mean[j]) } / n).squareRoot()) }
         let blockScale = blocks.flatMap { [Double](repeating: Double($0).squareRoot(), count: $0) }
         return (mean, zip(std, blockScale).map { $0 * $1 })
     }
