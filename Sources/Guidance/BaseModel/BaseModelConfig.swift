@@ -143,7 +143,7 @@ public struct BaseModelConfig: Sendable, Equatable, Codable {
     public var foldedChannels: Int { modality == .audio ? fold : 3 * fold * fold }
 
     /// Checks the sample shape against the fold, the two 4× (audio) or 2×2 (video) poolings and
-    /// the groups, and that only video asks for the temporal context.
+    /// the groups, and that only video asks for the temporal context or the motion deviation.
     public func validate() throws {
         guard channels.count == 3, channels.allSatisfy({ $0 > 0 && $0 % groups == 0 }) else {
             throw GuidanceError.invalidConfiguration("base model: need 3 channel widths divisible by \(groups) groups, got \(channels)")
