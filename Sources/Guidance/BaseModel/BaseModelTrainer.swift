@@ -17,9 +17,10 @@ public protocol BaseTrainingData {
 /// probability `textDropout`; and minimises `mean((eps_theta(x_t, t, text) - eps)^2)` with Adam,
 /// gradients clipped to a global norm of `maxGradientNorm`. A preconditioned model
 /// (`dataStd > 0`) weights each example's error by `1 / c_out(t)²` (per part with
-/// `motionStd > 0`: temporal mean and deviation from it): the unit-variance loss of its network F. With a `schedule` the learning rate
-/// of each update comes from it; with an `average` the parameters' exponential moving average
-/// is updated after every step (the weights file holds the average: `averagedModel()`).
+/// `motionStd > 0`: temporal mean and deviation from it): the unit-variance loss of its
+/// network F. With a `schedule` the learning rate of each update comes from it; with an
+/// `average` the parameters' exponential moving average is updated after every step (the
+/// weights file holds the average: `averagedModel()`).
 public final class BaseModelTrainer {
     /// The global gradient-norm bound applied before each update.
     public static let maxGradientNorm: Float = 1
