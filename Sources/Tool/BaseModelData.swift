@@ -45,6 +45,15 @@ struct BaseModelData: BaseTrainingData {
         }
     }
 
+    /// The deviation of each band of `config`'s block DCT over the audio clips in model space
+    /// (`BaseModelConfig.bandStd`; every clip when there are at most 1000, else every n-th),
+    /// each at least 1e-3.
+    func bandDeviations(config: BaseModelConfig) -> [Float] {
+        let stride = max(1, audio.count / 1000)
+        let clips = Swift.stride(from: 0, to: audio.count, by: stride).map { audio[$0].map(config.toModel) }
+        return BlockDCT(size: config.fold).bandDeviations(of: clips, floor: 1e-3)
+    }
+
     /// Example `i`: model-ready values and the caption's text vector.
     func example(_ i: Int) -> (values: [Float], text: [Float]) {
         let vector = text.vectors[textIndex[i]]

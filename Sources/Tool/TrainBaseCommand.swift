@@ -69,6 +69,16 @@ struct TrainBase: ParsableCommand {
     @Option(name: .customLong("motion-std"), help: ArgumentHelp("Video: the deviation of the frames from their per-pixel temporal mean, preconditioned apart from that mean (default 0.085, measured on synth clips; 0 = one preconditioning for all).", valueName: "D"))
     var motionStd: Float?
 
+    @Option(name: .customLong("mu-law"), help: ArgumentHelp("Audio: μ of the μ-law companding the model works in (default 255; 0 = linear).", valueName: "M"))
+    var muLaw: Float?
+
+    @Option(name: .customLong("data-std"), help: ArgumentHelp("The standard deviation of the data as the model sees it, for the preconditioning (default audio 0.2 for μ 255, video 0.5; 0 = none).", valueName: "D"))
+    var dataStd: Float?
+
+    @Flag(name: .customLong("spectral"), inversion: .prefixedNo,
+          help: "Audio: precondition each band of the stem's block DCT (--fold samples; 32: 250 Hz bands) with its own deviation, measured on the training clips (default on for audio).")
+    var spectral: Bool?
+
     @Option(name: .customLong("max-clips"), help: ArgumentHelp("Read at most N samples of the tar.", valueName: "N"))
     var maxClips: Int?
 
@@ -83,7 +93,7 @@ struct TrainBase: ParsableCommand {
         _ = try modelConfig()
     }
 
-    /// The network configuration from the modality's default and --channels / --fold.
+    /// The network configuration from the modality's default and the shape and scaling flags.
     func modelConfig() throws -> BaseModelConfig {
         var config = BaseModelConfig.standard(modality)
         if let channels {
@@ -97,19 +107,45 @@ struct TrainBase: ParsableCommand {
             guard modality == .video else { throw ValidationError("--motion-std is for video models") }
             config.motionStd = motionStd
         }
+        if let muLaw {
+            guard modality == .audio else { throw ValidationError("--mu-law is for audio models") }
+            config.muLaw = muLaw
+        }
+        if let dataStd { config.dataStd = dataStd }
+        if spectral != nil, modality != .audio { throw ValidationError("--spectral is for audio models") }
         do { try config.validate() } catch { throw ValidationError("\(error)") }
         return config
     }
 
     func run() throws {
         Interrupt.install()
-        let trainer: BaseModelTrainer
+        var resumed: BaseModelTrainer?
+        let data: BaseModelData
         do {
             if let resume = runOptions.resume {
-                trainer = try BaseModelCheckpoint.loadCheckpoint(from: URL(fileURLWithPath: resume))
+                let trainer = try BaseModelCheckpoint.loadCheckpoint(from: URL(fileURLWithPath: resume))
                 guard trainer.model.config.modality == modality else {
                     throw ValidationError("--resume: \(resume) is a \(trainer.model.config.modality.rawValue) checkpoint, not \(modality.rawValue)")
                 }
+                resumed = trainer
+            }
+            let source = try input.map { $0 == "-" ? ByteSource(fileDescriptor: 0, name: "stdin") : try ByteSource(path: $0) }
+                ?? ByteSource(fileDescriptor: 0, name: "stdin")
+            data = try BaseModelData(source: source, config: resumed?.model.config ?? modelConfig(), limit: maxClips)
+        } catch let error as ValidationError {
+            throw error
+        } catch {
+            log("train-base", "\(error)")
+            throw ExitCode(ExitStatus.fatal)
+        }
+        guard data.count > 0 else {
+            log("train-base", "the input holds no samples")
+            throw ExitCode(ExitStatus.fatal)
+        }
+        let trainer: BaseModelTrainer
+        do {
+            if let resumed {
+                trainer = resumed
                 if let lr {
                     trainer.optimizer.lr = lr
                     trainer.schedule?.peak = lr
@@ -119,26 +155,17 @@ struct TrainBase: ParsableCommand {
                 let peak = lr ?? 5e-4
                 let schedule = lrSchedule == .cosine ? LearningRateSchedule(peak: peak, warmup: warmup, totalSteps: runOptions.steps)
                     : LearningRateSchedule(peak: peak, warmup: warmup)
-                trainer = try BaseModelTrainer(config: modelConfig(), seed: runOptions.seed, lr: peak, batchSize: batchSize,
+                var config = try modelConfig()
+                if modality == .audio, spectral ?? true, config.dataStd > 0 {
+                    config.bandStd = data.bandDeviations(config: config)
+                }
+                trainer = try BaseModelTrainer(config: config, seed: runOptions.seed, lr: peak, batchSize: batchSize,
                                                textDropout: runOptions.textDropout, emaDecay: emaDecay, schedule: schedule)
             }
         } catch let error as ValidationError {
             throw error
         } catch {
             log("train-base", "\(error)")
-            throw ExitCode(ExitStatus.fatal)
-        }
-        let data: BaseModelData
-        do {
-            let source = try input.map { $0 == "-" ? ByteSource(fileDescriptor: 0, name: "stdin") : try ByteSource(path: $0) }
-                ?? ByteSource(fileDescriptor: 0, name: "stdin")
-            data = try BaseModelData(source: source, config: trainer.model.config, limit: maxClips)
-        } catch {
-            log("train-base", "\(error)")
-            throw ExitCode(ExitStatus.fatal)
-        }
-        guard data.count > 0 else {
-            log("train-base", "the input holds no samples")
             throw ExitCode(ExitStatus.fatal)
         }
         if !runOptions.quiet {

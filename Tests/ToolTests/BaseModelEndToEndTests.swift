@@ -80,6 +80,16 @@ final class BaseModelEndToEndTests: XCTestCase {
         let audio = try Tool.run(["train-base", "--modality", "audio", junk, "--steps", "1", "--channels", "8,8,16", "-q",
                                   "-o", dir.appendingPathComponent("a.safetensors").path])
         XCTAssertEqual(audio.status, 0, audio.stderr)
+        // Audio is preconditioned per band by default, with deviations measured on the clips:
+        // synth sounds are mostly low, so the lowest 250 Hz band deviates most.
+        let bands = try XCTUnwrap(try Self.config(of: dir.appendingPathComponent("a.safetensors"))["bandStd"] as? [Double])
+        XCTAssertEqual(bands.count, 32)
+        XCTAssertEqual(bands.firstIndex(of: bands.max() ?? 0), 0, "\(bands)")
+        XCTAssertGreaterThan(bands[0], 10 * bands[31], "\(bands)")
+        let flat = try Tool.run(["train-base", "--modality", "audio", junk, "--steps", "1", "--channels", "8,8,16", "-q", "--no-spectral",
+                                 "-o", dir.appendingPathComponent("flat.safetensors").path])
+        XCTAssertEqual(flat.status, 0, flat.stderr)
+        XCTAssertEqual(try Self.config(of: dir.appendingPathComponent("flat.safetensors"))["bandStd"] as? [Double], [])
         let video = try Tool.run(["train-base", "--modality", "video", junk, "--steps", "1", "--channels", "8,8,16", "-q",
                                   "-o", dir.appendingPathComponent("v.safetensors").path])
         XCTAssertEqual(video.status, 2, "the video entries are unreadable")
@@ -102,5 +112,20 @@ final class BaseModelEndToEndTests: XCTestCase {
         let negative = try Tool.run(["train-base", "--modality", "video", "--motion-std=-1", "-o", "x"])
         XCTAssertEqual(negative.status, 64)
         XCTAssertTrue(negative.stderr.contains("motion deviation"), negative.stderr)
+        for flag in ["--spectral", "--mu-law=255"] {
+            let r = try Tool.run(["train-base", "--modality", "video", flag, "-o", "x"])
+            XCTAssertEqual(r.status, 64, flag)
+            XCTAssertTrue(r.stderr.contains("is for audio models"), r.stderr)
+        }
+    }
+
+    /// The network configuration stored in a weights file's safetensors metadata.
+    static func config(of url: URL) throws -> [String: Any] {
+        let bytes = try Data(contentsOf: url)
+        let length = bytes.prefix(8).enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
+        let header = try XCTUnwrap(JSONSerialization.jsonObject(with: bytes.subdata(in: 8..<(8 + length))) as? [String: Any])
+        let metadata = try XCTUnwrap(header["__metadata__"] as? [String: String])
+        let json = try XCTUnwrap(metadata["config"])
+        return try XCTUnwrap(JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
     }
 }

@@ -40,7 +40,6 @@ public final class BaseModelTrainer {
     public let average: ExponentialAverage?
     private let sqrtAlphaBar: [Float]
     private let sigma: [Float]
-    private let lossWeights: (still: [Float], motion: [Float]?)?
 
     /// A new model and optimiser (weights from `seed`).
     /// `emaDecay` 0 keeps no average; `schedule` nil trains at the constant rate `lr`.
@@ -73,7 +72,6 @@ public final class BaseModelTrainer {
         let schedule = try NoiseSchedule.linear(steps: model.config.diffusionSteps)
         sqrtAlphaBar = schedule.alphaBars.map { Float($0.squareRoot()) }
         sigma = schedule.alphaBars.map { Float((1 - $0).squareRoot()) }
-        lossWeights = model.lossWeights
     }
 
     /// The number of steps taken so far.
@@ -119,8 +117,7 @@ public final class BaseModelTrainer {
                                text: Tensor(shape: [batchSize, config.textDim], data: texts))
         let target = Tensor(shape: shape, data: eps)
         let loss: Tensor
-        if let lossWeights {
-            let weighted = BaseUNet.scaled(prediction - target, still: lossWeights.still, motion: lossWeights.motion, steps: steps)
+        if let weighted = model.weightedLoss(prediction - target, steps: steps) {
             loss = (weighted * weighted).mean()
         } else {
             loss = meanSquaredError(prediction, target)

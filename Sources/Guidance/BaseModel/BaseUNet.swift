@@ -17,7 +17,8 @@ import Tensor
 /// `motionStd > 0` (video) each of those products is taken apart on the per-pixel temporal
 /// mean of its operand (with the `dataStd` coefficients) and on the deviation from that mean
 /// (with the `motionStd` ones). The two parts are orthogonal projections, so the noise stays
-/// white in each and the unit-variance training target holds per part.
+/// white in each and the unit-variance training target holds per part. With `bandStd` (audio)
+/// the parts are the bands of a block DCT (`PreconditioningLayout.bands`).
 /// With `temporalContext` (video) every ResBlock also adds a 1×1 conv of its frame-averaged input.
 public final class BaseUNet: Module {
     /// The configuration the network was built from.
@@ -30,8 +31,7 @@ public final class BaseUNet: Module {
     let outNorm: GroupNorm
     let outConv: ModalityConv
     let inputSkip: Linear?
-    let preconditioning: Preconditioning?
-    let motionPreconditioning: Preconditioning?
+    let preconditioning: PreconditioningLayout?
 
     /// A freshly initialised network (PyTorch default initialisation from `seed`).
     public init(_ config: BaseModelConfig, seed: UInt64) throws {
@@ -51,35 +51,20 @@ public final class BaseUNet: Module {
         outConv = ModalityConv(m, c[0], config.foldedChannels, rng: &rng)
         outConv.zeroFinalLayer()
         inputSkip = config.inputSkip ? Linear(e, config.foldedChannels, zeroInit: true, rng: &rng) : nil
-        preconditioning = config.dataStd > 0 ? try Preconditioning(steps: config.diffusionSteps, dataStd: config.dataStd) : nil
-        motionPreconditioning = config.motionStd > 0 ? try Preconditioning(steps: config.diffusionSteps, dataStd: config.motionStd) : nil
+        preconditioning = try PreconditioningLayout(config)
     }
 
-    /// `values[step]` per sample as a `[B, 1, ...]` tensor that broadcasts over a sample of `rank - 1` axes.
-    static func perSample(_ values: [Float], _ steps: [Int], rank: Int) -> Tensor {
-        Tensor(shape: [steps.count] + [Int](repeating: 1, count: rank - 1), data: steps.map { values[$0] })
-    }
-
-    /// `x` times a per-sample coefficient: `still[step]` throughout, or, with `motion`, `still[step]`
-    /// on the temporal mean of each pixel (axis 1, the frames) and `motion[step]` on the deviation from it.
-    static func scaled(_ x: Tensor, still: [Float], motion: [Float]?, steps: [Int]) -> Tensor {
-        guard let motion else { return x * perSample(still, steps, rank: x.rank) }
-        let mean = x.mean(axes: [1], keepDims: true)
-        return mean * perSample(still, steps, rank: x.rank) + (x - mean) * perSample(motion, steps, rank: x.rank)
-    }
-
-    /// Per-step weights that make the training target of F unit-variance (`1 / c_out`, per part),
-    /// or nil for an unpreconditioned network.
-    var lossWeights: (still: [Float], motion: [Float]?)? {
-        preconditioning.map { p in (p.cOut.map { 1 / $0 }, motionPreconditioning.map { $0.cOut.map { 1 / $0 } }) }
+    /// Per-step weights of the training loss, applied like the coefficients (`1 / c_out` per
+    /// part, so the target of F is unit-variance), or nil for an unpreconditioned network.
+    func weightedLoss(_ difference: Tensor, steps: [Int]) -> Tensor? {
+        preconditioning.map { $0.scaled(difference, \.lossWeight, steps: steps) }
     }
 
     /// Predicted noise for x `[B, sample...]` at per-sample steps, with text `[B, textDim]`.
     public func callAsFunction(_ x: Tensor, steps: [Int], text textVectors: Tensor) -> Tensor {
         guard let p = preconditioning else { return network(x, steps: steps, text: textVectors) }
-        let q = motionPreconditioning
-        let f = network(Self.scaled(x, still: p.cIn, motion: q?.cIn, steps: steps), steps: steps, text: textVectors)
-        return Self.scaled(x, still: p.cSkip, motion: q?.cSkip, steps: steps) + Self.scaled(f, still: p.cOut, motion: q?.cOut, steps: steps)
+        let f = network(p.scaled(x, \.cIn, steps: steps), steps: steps, text: textVectors)
+        return p.scaled(x, \.cSkip, steps: steps) + p.scaled(f, \.cOut, steps: steps)
     }
 
     /// The U-Net itself (F when preconditioned, eps otherwise).

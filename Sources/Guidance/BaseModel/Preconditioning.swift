@@ -14,6 +14,8 @@ public struct Preconditioning: Sendable {
     public let cSkip: [Float]
     /// Output scale per step.
     public let cOut: [Float]
+    /// Training weight per step, `1 / c_out`: makes the target of F unit-variance.
+    public var lossWeight: [Float] { cOut.map { 1 / $0 } }
 
     /// The coefficients of the linear schedule over `steps` for data deviation `dataStd` (> 0).
     public init(steps: Int, dataStd: Float) throws {
