@@ -59,8 +59,8 @@ struct Generate: ParsableCommand {
     @Option(help: ArgumentHelp("Sampler: dpm-solver++, ddim or ddpm.", valueName: "NAME"))
     var sampler: SamplerChoice = .dpmSolver
 
-    @Option(name: .customLong("cfg-audio"), help: ArgumentHelp("Classifier-free guidance scale of the audio model (1 = none).", valueName: "W"))
-    var cfgAudio: Double = 3
+    @Option(name: .customLong("cfg-audio"), help: ArgumentHelp("Classifier-free guidance scale of the audio model (1 = none, the default: at 3 the default model's sounds came out 7 times too loud, with hiss).", valueName: "W"))
+    var cfgAudio: Double = 1
 
     @Option(name: .customLong("cfg-video"), help: ArgumentHelp("Classifier-free guidance scale of the video model (1 = none).", valueName: "W"))
     var cfgVideo: Double = 3

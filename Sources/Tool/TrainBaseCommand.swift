@@ -76,7 +76,7 @@ struct TrainBase: ParsableCommand {
     var dataStd: Float?
 
     @Flag(name: .customLong("spectral"), inversion: .prefixedNo,
-          help: "Audio: precondition each band of the stem's block DCT (--fold samples; 32: 250 Hz bands) with its own deviation, measured on the training clips (default on for audio).")
+          help: "Audio: precondition each band of the stem's block DCT (--fold samples; 32: 250 Hz bands) with its own deviation, measured on the training clips (default off).")
     var spectral: Bool?
 
     @Option(name: .customLong("max-clips"), help: ArgumentHelp("Read at most N samples of the tar.", valueName: "N"))
@@ -156,7 +156,7 @@ struct TrainBase: ParsableCommand {
                 let schedule = lrSchedule == .cosine ? LearningRateSchedule(peak: peak, warmup: warmup, totalSteps: runOptions.steps)
                     : LearningRateSchedule(peak: peak, warmup: warmup)
                 var config = try modelConfig()
-                if modality == .audio, spectral ?? true, config.dataStd > 0 {
+                if modality == .audio, spectral ?? false, config.dataStd > 0 {
                     config.bandStd = data.bandDeviations(config: config)
                 }
                 trainer = try BaseModelTrainer(config: config, seed: runOptions.seed, lr: peak, batchSize: batchSize,

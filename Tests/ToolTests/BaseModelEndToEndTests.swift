@@ -78,15 +78,15 @@ final class BaseModelEndToEndTests: XCTestCase {
         XCTAssertEqual(r.status, 0, r.stderr)
         let junk = dir.appendingPathComponent("junk.tar").path
         let audio = try Tool.run(["train-base", "--modality", "audio", junk, "--steps", "1", "--channels", "8,8,16", "-q",
-                                  "-o", dir.appendingPathComponent("a.safetensors").path])
+                                  "--spectral", "-o", dir.appendingPathComponent("a.safetensors").path])
         XCTAssertEqual(audio.status, 0, audio.stderr)
-        // Audio is preconditioned per band by default, with deviations measured on the clips:
-        // synth sounds are mostly low, so the lowest 250 Hz band deviates most.
+        // --spectral preconditions audio per band, with deviations measured on the clips:
+        // synth sounds are mostly low, so the lowest 250 Hz band deviates most. Off by default.
         let bands = try XCTUnwrap(try Self.config(of: dir.appendingPathComponent("a.safetensors"))["bandStd"] as? [Double])
         XCTAssertEqual(bands.count, 32)
         XCTAssertEqual(bands.firstIndex(of: bands.max() ?? 0), 0, "\(bands)")
         XCTAssertGreaterThan(bands[0], 10 * bands[31], "\(bands)")
-        let flat = try Tool.run(["train-base", "--modality", "audio", junk, "--steps", "1", "--channels", "8,8,16", "-q", "--no-spectral",
+        let flat = try Tool.run(["train-base", "--modality", "audio", junk, "--steps", "1", "--channels", "8,8,16", "-q",
                                  "-o", dir.appendingPathComponent("flat.safetensors").path])
         XCTAssertEqual(flat.status, 0, flat.stderr)
         XCTAssertEqual(try Self.config(of: dir.appendingPathComponent("flat.safetensors"))["bandStd"] as? [Double], [])
