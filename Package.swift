@@ -51,6 +51,8 @@ let package = Package(
                           path: "bench/av-align/AVAlignBench"),
         .executableTarget(name: "BaseModelsBench", dependencies: ["MediaIO", "Synth"],
                           path: "bench/base-models/BaseModelsBench"),
+        .executableTarget(name: "DiscriminatorBySteps", dependencies: ["MediaIO", "Synth", "Guidance", "Tensor"],
+                          path: "bench/generate/DiscriminatorBySteps"),
         .executableTarget(name: "BaseModelsDenoise", dependencies: ["MediaIO", "Synth", "Guidance", "Tensor"],
                           path: "bench/base-models/BaseModelsDenoise"),
         .executableTarget(name: "LatentBench", dependencies: ["Latent", "Tensor", "MediaIO"], path: "bench/latent/LatentBench"),

@@ -88,6 +88,9 @@ struct Train: ParsableCommand {
           help: "Give the streams change features: |frame difference| for video, |samples| for audio.")
     var motionInputs = true
 
+    @Option(name: .customLong("max-step"), help: ArgumentHelp("Train only at diffusion steps below N, and guide only there (default: every step of the base models' schedule).", valueName: "N"))
+    var maxStep: Int?
+
     @Option(name: .customLong("max-clips"), help: ArgumentHelp("Read at most N real and N fake pairs.", valueName: "N"))
     var maxClips: Int?
 
@@ -99,6 +102,7 @@ struct Train: ParsableCommand {
         guard !real.isEmpty, !fake.isEmpty else { throw ValidationError("give at least one --real and one --fake tar") }
         guard (real + fake).filter({ $0 == "-" }).count <= 1 else { throw ValidationError("only one tar can come from stdin") }
         if let maxClips, maxClips < 1 { throw ValidationError("--max-clips must be at least 1") }
+        if let maxStep, maxStep < 1 { throw ValidationError("--max-step must be at least 1") }
     }
 
     /// The training settings from the flags.
@@ -115,7 +119,7 @@ struct Train: ParsableCommand {
                                            videoPool: videoPool, audioFold: audioFold, motionInputs: motionInputs, channels: widths, blocksPerLevel: blocksPerLevel,
                                            fusionChannels: fusionChannels, fusionBlocks: fusionBlocks,
                                            textDim: audio.config.textDim, diffusionSteps: audio.config.diffusionSteps,
-                                           audioScale: audio.config.dataScale, audioMuLaw: audio.config.muLaw)
+                                           audioScale: audio.config.dataScale, audioMuLaw: audio.config.muLaw, maxStep: maxStep)
         do { try config.validate() } catch { throw ValidationError("\(error)") }
         return config
     }

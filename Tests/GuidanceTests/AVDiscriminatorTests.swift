@@ -94,6 +94,36 @@ final class AVDiscriminatorTests: XCTestCase {
         }
     }
 
+    /// A discriminator trained below `maxStep` guides only there: above it, zero logits and gradients.
+    func testMaxStepLimitsTheGuidance() throws {
+        var config = TinyDisc.config
+        config.maxStep = 50
+        let model = try AVDiscriminatorNet(config, seed: 11)
+        var rng = Xoshiro256(seed: 4)
+        for (_, p) in model.namedParameters() {
+            p.assign(Tensor(shape: p.shape, data: p.scalars.map { $0 + 0.2 * rng.normal() }))
+        }
+        let pair = TinyDisc.Events(synced: true).pair(0)
+        let x = [try Batch(shape: [1, 1, 512], values: pair.audio), try Batch(shape: [1, 2, 3, 16, 16], values: pair.video)]
+        let guide = AVDiscriminatorGuide(model)
+        let inside = try guide.logitsAndGradients(x, step: 49, condition: nil)
+        XCTAssertGreaterThan(inside.gradients[0].values.map(abs).max() ?? 0, 0)
+        XCTAssertGreaterThan(inside.gradients[1].values.map(abs).max() ?? 0, 0)
+        for step in [50, 999] {
+            let outside = try guide.logitsAndGradients(x, step: step, condition: nil)
+            XCTAssertEqual(outside.logits, [0])
+            XCTAssertEqual(outside.gradients.map { $0.values.map(abs).max() ?? 1 }, [0, 0])
+            XCTAssertEqual(outside.gradients.map(\.shape), x.map(\.shape))
+        }
+        // Stored; absent from older files (every step); between 1 and the schedule's length.
+        XCTAssertEqual(try AVDiscriminatorConfig.parse(json: config.json()).maxStep, 50)
+        XCTAssertEqual(try AVDiscriminatorConfig.parse(json: config.json().replacingOccurrences(of: ",\"maxStep\":50", with: "")).maxStep, 1000)
+        for bad in [0, 1001] {
+            config.maxStep = bad
+            XCTAssertThrowsError(try config.validate(), "maxStep \(bad)")
+        }
+    }
+
     func testDiscriminatorLearnsSynchronyFromMismatchedNegatives() throws {
         let trainer = try TinyDisc.trainer(loss: .disc, mismatched: 1)
         let real = TinyDisc.Events(synced: true), none = TinyDisc.Events(synced: true)

@@ -77,6 +77,9 @@ final class GenerateEndToEndTests: XCTestCase {
         XCTAssertEqual(try Tool.run(["generate", "--count", "0", "-o", "x.mp4"]).status, 64)
         XCTAssertEqual(try Tool.run(["generate", "--out-dir", out.path, "--format", "tar"]).status, 64)
         XCTAssertEqual(try Tool.run(["train", "--real", "a.tar", "--fake", "b.tar", "--loss", "hinge", "-o", "x"]).status, 64)
+        let step = try Tool.run(["train", "--real", "a.tar", "--fake", "b.tar", "--max-step", "0", "-o", "x"])
+        XCTAssertEqual(step.status, 64)
+        XCTAssertTrue(step.stderr.contains("--max-step must be at least 1"), step.stderr)
     }
 
     /// The first sample of a tar held in memory.

@@ -34,12 +34,17 @@ public struct AVDiscriminatorConfig: Sendable, Equatable, Codable {
     public var audioScale: Float
     /// The audio base model's μ-law (0: none), applied before `audioScale`.
     public var audioMuLaw: Float
+    /// The network is trained, and guides, only at diffusion steps below this (at most
+    /// `diffusionSteps`, which means all). Synchrony is visible only while the events still
+    /// stand out of the noise: trained at every step, the discriminator told fakes by their
+    /// artefacts at every t (AUC 0.98) and real from re-paired real clips at none (AUC 0.50).
+    public var maxStep: Int
 
     /// The default configuration for the tool's base models (16 frames of 64×64, 25,600 samples).
     public init(audioShape: [Int] = [1, 25_600], videoShape: [Int] = [16, 3, 64, 64], videoPool: Int = 4,
                 audioFold: Int = 100, motionInputs: Bool = true, channels: [Int] = [16, 32], blocksPerLevel: Int = 1, fusionChannels: Int = 64, fusionBlocks: Int = 2,
                 groups: Int = 8, timeDim: Int = 128, textDim: Int = 256, diffusionSteps: Int = 1000,
-                audioScale: Float = 1, audioMuLaw: Float = 0) {
+                audioScale: Float = 1, audioMuLaw: Float = 0, maxStep: Int? = nil) {
         self.audioShape = audioShape
         self.videoShape = videoShape
         self.videoPool = videoPool
@@ -55,15 +60,17 @@ public struct AVDiscriminatorConfig: Sendable, Equatable, Codable {
         self.diffusionSteps = diffusionSteps
         self.audioScale = audioScale
         self.audioMuLaw = audioMuLaw
+        self.maxStep = maxStep ?? diffusionSteps
     }
 
     private enum CodingKeys: String, CodingKey {
         case audioShape, videoShape, videoPool, audioFold, motionInputs, channels, blocksPerLevel, fusionChannels, fusionBlocks, groups,
-             timeDim, textDim, diffusionSteps, audioScale, audioMuLaw
+             timeDim, textDim, diffusionSteps, audioScale, audioMuLaw, maxStep
     }
 
-    /// Decodes a configuration; files written before `blocksPerLevel`, `audioMuLaw` or
-    /// `motionInputs` existed have one block per level, no μ-law and no change features.
+    /// Decodes a configuration; files written before `blocksPerLevel`, `audioMuLaw`,
+    /// `motionInputs` or `maxStep` existed have one block per level, no μ-law, no change
+    /// features and every step.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         audioShape = try c.decode([Int].self, forKey: .audioShape)
@@ -81,6 +88,7 @@ public struct AVDiscriminatorConfig: Sendable, Equatable, Codable {
         diffusionSteps = try c.decode(Int.self, forKey: .diffusionSteps)
         audioScale = try c.decode(Float.self, forKey: .audioScale)
         audioMuLaw = try c.decodeIfPresent(Float.self, forKey: .audioMuLaw) ?? 0
+        maxStep = try c.decodeIfPresent(Int.self, forKey: .maxStep) ?? diffusionSteps
     }
 
     /// Audio stem positions per video frame after the two 4× poolings must be exactly one:
@@ -107,6 +115,9 @@ public struct AVDiscriminatorConfig: Sendable, Equatable, Codable {
         }
         guard audioScale.isFinite, audioScale > 0, audioMuLaw.isFinite, audioMuLaw >= 0 else {
             throw bad("audio scale must be positive and μ-law non-negative")
+        }
+        guard (1...diffusionSteps).contains(maxStep) else {
+            throw bad("the largest trained step must be between 1 and \(diffusionSteps), got \(maxStep)")
         }
     }
 

@@ -11,7 +11,8 @@ public struct AVDiscriminatorGuide: Discriminator {
 
     /// `h` and `dh/dx` for `x = [audio [B, 1, L], video [B, F, 3, H, W]]` at `step`; the
     /// condition is a text vector shared by the batch, `nil` the empty prompt (all zeros).
-    /// Only the input-gradient is computed, never the weights' gradients.
+    /// Only the input-gradient is computed, never the weights' gradients. At steps the network
+    /// was not trained on (`maxStep` and above) it says nothing: logits and gradients are zero.
     public func logitsAndGradients(_ x: [Batch], step: Int, condition: Condition?) throws -> DiscriminatorOutput {
         let config = model.config
         guard x.count == 2 else {
@@ -27,6 +28,11 @@ public struct AVDiscriminatorGuide: Discriminator {
             throw GuidanceError.invalidShape("text condition of \(text.count) values, expected \(config.textDim)")
         }
         let b = audio.batchSize
+        guard step < config.maxStep else {
+            return DiscriminatorOutput(logits: [Double](repeating: 0, count: b),
+                                       gradients: [try Batch(shape: audio.shape, values: [Float](repeating: 0, count: audio.values.count)),
+                                                   try Batch(shape: video.shape, values: [Float](repeating: 0, count: video.values.count))])
+        }
         let a = Tensor(shape: audio.shape, data: audio.values, requiresGrad: true)
         let v = Tensor(shape: video.shape, data: video.values, requiresGrad: true)
         let h = model(audio: a, video: v, steps: [Int](repeating: step, count: b),

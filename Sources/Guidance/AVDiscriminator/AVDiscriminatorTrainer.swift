@@ -240,7 +240,7 @@ private struct NoisedPairs {
         guard a.count == na, v.count == nv, text.count == textDim else {
             throw GuidanceError.invalidShape("training pair of \(a.count) audio, \(v.count) video and \(text.count) text values; expected \(na), \(nv) and \(textDim)")
         }
-        let t = rng.int(below: trainer.model.config.diffusionSteps)
+        let t = rng.int(below: trainer.model.config.maxStep)
         steps[b] = t
         trainer.noise(a, .audio, step: t, into: &audio, noise: &audioNoise, at: b * na, rng: &rng)
         trainer.noise(v, .video, step: t, into: &video, noise: &videoNoise, at: b * nv, rng: &rng)
