@@ -88,7 +88,7 @@ struct Train: ParsableCommand {
           help: "Give the streams change features: |frame difference| for video, |samples| for audio.")
     var motionInputs = true
 
-    @Option(name: .customLong("max-step"), help: ArgumentHelp("Train only at diffusion steps below N, and guide only there (default: every step of the base models' schedule).", valueName: "N"))
+    @Option(name: .customLong("max-step"), help: ArgumentHelp("Train only at diffusion steps below N, and guide only there (default: every step of the base models' schedule; with --resume, the checkpoint's, or N to widen it).", valueName: "N"))
     var maxStep: Int?
 
     @Option(name: .customLong("max-clips"), help: ArgumentHelp("Read at most N real and N fake pairs.", valueName: "N"))
@@ -133,6 +133,7 @@ struct Train: ParsableCommand {
             if let resume = runOptions.resume {
                 let restored = try AVDiscriminatorCheckpoint.loadCheckpoint(from: URL(fileURLWithPath: resume))
                 if let lr { restored.optimizer.lr = lr }
+                if let maxStep { try restored.model.setMaxStep(maxStep) }
                 trainer = try AVDiscriminatorTrainer(model: restored.model, optimizer: restored.optimizer,
                                                      settings: restored.settings, audioBase: audio, videoBase: video)
             } else {

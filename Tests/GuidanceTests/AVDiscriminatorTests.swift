@@ -122,6 +122,14 @@ final class AVDiscriminatorTests: XCTestCase {
             config.maxStep = bad
             XCTAssertThrowsError(try config.validate(), "maxStep \(bad)")
         }
+        // A curriculum widens the range of a trained network; the weights stay as they are.
+        let before = model.parameters().map(\.scalars)
+        try model.setMaxStep(300)
+        XCTAssertEqual(model.config.maxStep, 300)
+        XCTAssertGreaterThan(try guide.logitsAndGradients(x, step: 200, condition: nil).gradients[0].values.map(abs).max() ?? 0, 0)
+        XCTAssertThrowsError(try model.setMaxStep(0))
+        XCTAssertEqual(model.config.maxStep, 300)
+        XCTAssertEqual(model.parameters().map(\.scalars), before)
     }
 
     func testDiscriminatorLearnsSynchronyFromMismatchedNegatives() throws {

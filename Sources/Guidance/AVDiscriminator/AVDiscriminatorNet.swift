@@ -23,8 +23,8 @@ import Tensor
 /// `[scale, shift] = Linear(SiLU(temb))`, SiLU, zero-initialised 1×1 conv, skip), with
 /// `temb = MLP(sinusoidal(t)) + Linear(text)`; an all-zero text vector is the empty prompt.
 public final class AVDiscriminatorNet: Module {
-    /// The configuration the network was built from.
-    public let config: AVDiscriminatorConfig
+    /// The configuration the network was built from (only `maxStep` may change later).
+    public private(set) var config: AVDiscriminatorConfig
     let time: TimestepEmbedding
     let text: Linear
     let videoStem: VideoConv
@@ -99,6 +99,15 @@ public final class AVDiscriminatorNet: Module {
     }
 
     /// PyTorch state_dict-style names (`time_embed.0.weight`, `video.blocks.0.conv.c2.weight`, ...).
+    /// Moves the largest trained step (a curriculum: learn synchrony at small t first, then
+    /// widen the range); the weights are untouched.
+    public func setMaxStep(_ maxStep: Int) throws {
+        var widened = config
+        widened.maxStep = maxStep
+        try widened.validate()
+        config = widened
+    }
+
     public func namedParameters() -> [(String, Tensor)] {
         var r = prefixed("time_embed", time) + prefixed("text_proj", text) + prefixed("video.stem", videoStem)
         for (k, block) in videoBlocks.enumerated() { r += prefixed("video.blocks.\(k)", block) }
