@@ -24,6 +24,15 @@ enum TinyBase {
         }
     }
 
+    /// 40 steps on `Data` lower the fixed-batch loss of `model` by at least 10%.
+    static func assertTrains(_ model: BaseUNet, file: StaticString = #filePath, line: UInt = #line) throws {
+        let data = Data(config: model.config)
+        let trainer = try BaseModelTrainer(model: model, optimizer: BaseModelAdam(model.parameters(), lr: 3e-3), seed: 1, batchSize: 4)
+        let before = try fixedLoss(trainer.model, data)
+        for _ in 0..<40 { _ = try trainer.trainStep(on: data) }
+        XCTAssertLessThan(try fixedLoss(trainer.model, data), 0.9 * before, file: file, line: line)
+    }
+
     /// The loss on a fixed batch (fixed steps and noise), for before/after comparisons.
     static func fixedLoss(_ model: BaseUNet, _ data: Data) throws -> Float {
         let config = model.config
