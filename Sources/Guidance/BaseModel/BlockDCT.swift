@@ -31,25 +31,20 @@ public struct BlockDCT: Sendable {
     /// sample and band), transformed back: `inverse(diag(gains) · forward(x))`.
     func scaled(_ x: Tensor, gains: Tensor) -> Tensor {
         let (b, l) = (x.shape[0], x.shape[2])
-        let blocks = x.reshape([b * (l / size), size])
-        let coefficients = matmul(blocks, basis, transB: true).reshape([b, l / size, size])
-        let weighted = (coefficients * gains.reshape([b, 1, size])).reshape([b * (l / size), size])
+        let weighted = (forward(x.reshape([b * (l / size), size])).reshape([b, l / size, size])
+            * gains.reshape([b, 1, size])).reshape([b * (l / size), size])
         return matmul(weighted, basis).reshape([b, 1, l])
+    }
+
+    /// The coefficients of `[N, K]` blocks, `[N, K]`.
+    private func forward(_ blocks: Tensor) -> Tensor {
+        matmul(blocks, basis, transB: true)
     }
 
     /// The coefficients of one waveform, `[blocks][K]` flattened block by block.
     public func coefficients(of samples: [Float]) -> [Float] {
         let blocks = samples.count / size
-        var out = [Float](repeating: 0, count: blocks * size)
-        let rows = basis.scalars
-        for n in 0..<blocks {
-            for f in 0..<size {
-                var sum: Float = 0
-                for j in 0..<size { sum += rows[f * size + j] * samples[n * size + j] }
-                out[n * size + f] = sum
-            }
-        }
-        return out
+        return withoutGrad { forward(Tensor(shape: [blocks, size], data: Array(samples.prefix(blocks * size)))) }.scalars
     }
 
     /// The root mean square of each band over the given waveforms (each a multiple of `size`

@@ -15,14 +15,14 @@ enum PreconditioningLayout: Sendable {
     /// The layout of a configuration, or nil for a network without preconditioning.
     init?(_ config: BaseModelConfig) throws {
         guard config.dataStd > 0 else { return nil }
-        let whole = try Preconditioning(steps: config.diffusionSteps, dataStd: config.dataStd)
-        if config.motionStd > 0 {
-            self = .motion(mean: whole, deviation: try Preconditioning(steps: config.diffusionSteps, dataStd: config.motionStd))
-        } else if !config.bandStd.isEmpty {
-            self = .bands(try config.bandStd.map { try Preconditioning(steps: config.diffusionSteps, dataStd: $0) },
-                          BlockDCT(size: config.bandStd.count))
+        let steps = config.diffusionSteps
+        if !config.bandStd.isEmpty {
+            self = .bands(try config.bandStd.map { try Preconditioning(steps: steps, dataStd: $0) }, BlockDCT(size: config.bandStd.count))
+        } else if config.motionStd > 0 {
+            self = .motion(mean: try Preconditioning(steps: steps, dataStd: config.dataStd),
+                           deviation: try Preconditioning(steps: steps, dataStd: config.motionStd))
         } else {
-            self = .whole(whole)
+            self = .whole(try Preconditioning(steps: steps, dataStd: config.dataStd))
         }
     }
 
