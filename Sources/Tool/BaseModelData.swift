@@ -50,7 +50,7 @@ struct BaseModelData: BaseTrainingData {
     /// each at least 1e-3.
     func bandDeviations(config: BaseModelConfig) -> [Float] {
         let stride = max(1, audio.count / 1000)
-        let clips = Swift.stride(from: 0, to: audio.count, by: stride).map { audio[$0].map(config.toModel) }
+        let clips = Swift.stride(from: 0, to: audio.count, by: stride).map { config.toModel(clip: audio[$0]) }
         return BlockDCT(size: config.fold).bandDeviations(of: clips, floor: 1e-3)
     }
 

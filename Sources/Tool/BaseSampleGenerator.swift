@@ -27,7 +27,7 @@ struct BaseSampleGenerator {
     }
 
     /// Sample `index` of a run: audio then video noise from a generator seeded by (seed, index);
-    /// each modality mapped back from its model's space (`BaseModelConfig.fromModel`).
+    /// each modality mapped back from its model's space (`BaseModelConfig.fromModel(clip:)`).
     func generate(seed: UInt64, index: Int) throws -> (audio: Batch, video: Batch) {
         var rng = SeededRNG.forSample(seed: seed, index: index)
         let a = try samplers[0].sample(audio, schedule: schedules[0], shape: shapes[0], condition: condition, rng: &rng)
@@ -35,9 +35,13 @@ struct BaseSampleGenerator {
         return (try Self.toData(a, configs[0]), try Self.toData(v, configs[1]))
     }
 
-    /// Model-space values back to data.
+    /// Model-space values back to data, sample by sample (`BaseModelConfig.fromModel(clip:)`).
     static func toData(_ x: Batch, _ config: BaseModelConfig) throws -> Batch {
-        try Batch(shape: x.shape, values: x.values.map(config.fromModel))
+        let n = x.shape.dropFirst().reduce(1, *)
+        let values = Swift.stride(from: 0, to: x.values.count, by: max(n, 1)).flatMap {
+            config.fromModel(clip: Array(x.values[$0..<min($0 + n, x.values.count)]))
+        }
+        return try Batch(shape: x.shape, values: values)
     }
 
     /// The tar entries of one pair: audio clamped to [-1, 1] as float32 `[1, N]`, video as

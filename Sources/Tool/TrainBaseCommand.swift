@@ -59,7 +59,7 @@ struct TrainBase: ParsableCommand {
     @Option(help: ArgumentHelp("Channel widths of the three U-Net levels (default audio 96,192,192; video 64,128,128).", valueName: "LIST"))
     var channels: String?
 
-    @Option(help: ArgumentHelp("Space-to-depth fold of the stem (default audio 32 samples, video 4 pixels per side).", valueName: "N"))
+    @Option(help: ArgumentHelp("Space-to-depth fold of the stem (default audio: the spectrogram hop, one frame per position, or 32 samples for the waveform; video 4 pixels per side).", valueName: "N"))
     var fold: Int?
 
     @Flag(name: .customLong("temporal-context"), inversion: .prefixedNo,
@@ -69,15 +69,18 @@ struct TrainBase: ParsableCommand {
     @Option(name: .customLong("motion-std"), help: ArgumentHelp("Video: the deviation of the frames from their per-pixel temporal mean, preconditioned apart from that mean (default 0.085, measured on synth clips; 0 = one preconditioning for all).", valueName: "D"))
     var motionStd: Float?
 
-    @Option(name: .customLong("mu-law"), help: ArgumentHelp("Audio: μ of the μ-law companding the model works in (default 255; 0 = linear).", valueName: "M"))
+    @Option(name: .customLong("mu-law"), help: ArgumentHelp("Waveform audio (--spectrogram-hop 0): μ of the μ-law companding the model works in (default 255; 0 = linear).", valueName: "M"))
     var muLaw: Float?
 
-    @Option(name: .customLong("data-std"), help: ArgumentHelp("The standard deviation of the data as the model sees it, for the preconditioning (default audio 0.2 for μ 255, video 0.5; 0 = none).", valueName: "D"))
+    @Option(name: .customLong("data-std"), help: ArgumentHelp("The standard deviation of the data as the model sees it, for the preconditioning (default audio 0.19 for the spectrogram, 0.2 for the μ-255 waveform; video 0.5; 0 = none).", valueName: "D"))
     var dataStd: Float?
 
     @Flag(name: .customLong("spectral"), inversion: .prefixedNo,
-          help: "Audio: precondition each band of the stem's block DCT (--fold samples; 32: 250 Hz bands) with its own deviation, measured on the training clips (default off).")
+          help: "Waveform audio (--spectrogram-hop 0): precondition each band of the stem's block DCT (--fold samples; 32: 250 Hz bands) with its own deviation, measured on the training clips (default off).")
     var spectral: Bool?
+
+    @Option(name: .customLong("spectrogram-hop"), help: ArgumentHelp("Audio: the model learns the compressed STFT magnitudes, frames N samples apart with N bins (default 100: 6.25 ms frames, 80 Hz bins; the fold becomes N), turned back into sound by Griffin-Lim. 0: the waveform itself, μ-law 255, fold 32, data deviation 0.2 (the earlier default).", valueName: "N"))
+    var spectrogramHop: Int?
 
     @Option(name: .customLong("max-clips"), help: ArgumentHelp("Read at most N samples of the tar.", valueName: "N"))
     var maxClips: Int?
@@ -95,7 +98,7 @@ struct TrainBase: ParsableCommand {
 
     /// The network configuration from the modality's default and the shape and scaling flags.
     func modelConfig() throws -> BaseModelConfig {
-        var config = BaseModelConfig.standard(modality)
+        var config = spectrogramHop == 0 ? BaseModelConfig.waveformAudio : BaseModelConfig.standard(modality)
         if let channels {
             let widths = channels.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
             guard widths.count == 3 else { throw ValidationError("--channels needs three comma-separated widths, got '\(channels)'") }
@@ -111,7 +114,18 @@ struct TrainBase: ParsableCommand {
             guard modality == .audio else { throw ValidationError("--mu-law is for audio models") }
             config.muLaw = muLaw
         }
+        if let spectrogramHop {
+            guard modality == .audio else { throw ValidationError("--spectrogram-hop is for audio models") }
+            guard spectrogramHop >= 0 else { throw ValidationError("--spectrogram-hop must not be negative") }
+            if spectrogramHop > 0 {
+                config.spectrogramHop = spectrogramHop
+                config.fold = fold ?? spectrogramHop
+            }
+        }
         if let dataStd { config.dataStd = dataStd }
+        if spectral == true, config.spectrogramHop > 0 {
+            throw ValidationError("--spectral is for waveform audio models (--spectrogram-hop 0)")
+        }
         if spectral != nil, modality != .audio { throw ValidationError("--spectral is for audio models") }
         do { try config.validate() } catch { throw ValidationError("\(error)") }
         return config

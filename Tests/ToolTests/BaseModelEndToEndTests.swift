@@ -78,10 +78,10 @@ final class BaseModelEndToEndTests: XCTestCase {
         XCTAssertEqual(r.status, 0, r.stderr)
         let junk = dir.appendingPathComponent("junk.tar").path
         let audio = try Tool.run(["train-base", "--modality", "audio", junk, "--steps", "1", "--channels", "8,8,16", "-q",
-                                  "--spectral", "-o", dir.appendingPathComponent("a.safetensors").path])
+                                  "--spectrogram-hop", "0", "--spectral", "-o", dir.appendingPathComponent("a.safetensors").path])
         XCTAssertEqual(audio.status, 0, audio.stderr)
-        // --spectral preconditions audio per band, with deviations measured on the clips:
-        // synth sounds are mostly low, so the lowest 250 Hz band deviates most. Off by default.
+        // --spectral preconditions waveform audio per band, with deviations measured on the
+        // clips: synth sounds are mostly low, so the lowest 250 Hz band deviates most.
         let bands = try XCTUnwrap(try Self.config(of: dir.appendingPathComponent("a.safetensors"))["bandStd"] as? [Double])
         XCTAssertEqual(bands.count, 32)
         XCTAssertEqual(bands.firstIndex(of: bands.max() ?? 0), 0, "\(bands)")
@@ -89,7 +89,12 @@ final class BaseModelEndToEndTests: XCTestCase {
         let flat = try Tool.run(["train-base", "--modality", "audio", junk, "--steps", "1", "--channels", "8,8,16", "-q",
                                  "-o", dir.appendingPathComponent("flat.safetensors").path])
         XCTAssertEqual(flat.status, 0, flat.stderr)
-        XCTAssertEqual(try Self.config(of: dir.appendingPathComponent("flat.safetensors"))["bandStd"] as? [Double], [])
+        // The default audio model works on the spectrogram, one 100-bin frame per position.
+        let standard = try Self.config(of: dir.appendingPathComponent("flat.safetensors"))
+        XCTAssertEqual(standard["bandStd"] as? [Double], [])
+        XCTAssertEqual(standard["spectrogramHop"] as? Int, 100)
+        XCTAssertEqual(standard["fold"] as? Int, 100)
+        XCTAssertEqual(standard["muLaw"] as? Double, 0)
         let video = try Tool.run(["train-base", "--modality", "video", junk, "--steps", "1", "--channels", "8,8,16", "-q",
                                   "-o", dir.appendingPathComponent("v.safetensors").path])
         XCTAssertEqual(video.status, 2, "the video entries are unreadable")
@@ -112,6 +117,11 @@ final class BaseModelEndToEndTests: XCTestCase {
         let negative = try Tool.run(["train-base", "--modality", "video", "--motion-std=-1", "-o", "x"])
         XCTAssertEqual(negative.status, 64)
         XCTAssertTrue(negative.stderr.contains("motion deviation"), negative.stderr)
+        for flag in ["--spectral", "--mu-law=255"] {
+            let r = try Tool.run(["train-base", "--modality", "audio", flag, "-o", "x"])
+            XCTAssertEqual(r.status, 64, "\(flag) needs the waveform (--spectrogram-hop 0)")
+        }
+        XCTAssertEqual(try Tool.run(["train-base", "--modality", "video", "--spectrogram-hop", "100", "-o", "x"]).status, 64)
         for flag in ["--spectral", "--mu-law=255"] {
             let r = try Tool.run(["train-base", "--modality", "video", flag, "-o", "x"])
             XCTAssertEqual(r.status, 64, flag)

@@ -34,6 +34,11 @@ public struct AVDiscriminatorConfig: Sendable, Equatable, Codable {
     public var audioScale: Float
     /// The audio base model's μ-law (0: none), applied before `audioScale`.
     public var audioMuLaw: Float
+    /// The audio base model's spectrogram hop (0: it works on the waveform) and floor: the
+    /// discriminator sees audio as that model does.
+    public var audioSpectrogramHop: Int
+    /// See `audioSpectrogramHop`.
+    public var audioSpectrogramFloor: Float
     /// The network is trained, and guides, only at diffusion steps below this (at most
     /// `diffusionSteps`, which means all). Synchrony is visible only while the events still
     /// stand out of the noise: trained at every step, the discriminator told fakes by their
@@ -44,7 +49,8 @@ public struct AVDiscriminatorConfig: Sendable, Equatable, Codable {
     public init(audioShape: [Int] = [1, 25_600], videoShape: [Int] = [16, 3, 64, 64], videoPool: Int = 4,
                 audioFold: Int = 100, motionInputs: Bool = true, channels: [Int] = [16, 32], blocksPerLevel: Int = 1, fusionChannels: Int = 64, fusionBlocks: Int = 2,
                 groups: Int = 8, timeDim: Int = 128, textDim: Int = 256, diffusionSteps: Int = 1000,
-                audioScale: Float = 1, audioMuLaw: Float = 0, maxStep: Int? = nil) {
+                audioScale: Float = 1, audioMuLaw: Float = 0, audioSpectrogramHop: Int = 0, audioSpectrogramFloor: Float = 0,
+                maxStep: Int? = nil) {
         self.audioShape = audioShape
         self.videoShape = videoShape
         self.videoPool = videoPool
@@ -60,17 +66,19 @@ public struct AVDiscriminatorConfig: Sendable, Equatable, Codable {
         self.diffusionSteps = diffusionSteps
         self.audioScale = audioScale
         self.audioMuLaw = audioMuLaw
+        self.audioSpectrogramHop = audioSpectrogramHop
+        self.audioSpectrogramFloor = audioSpectrogramFloor
         self.maxStep = maxStep ?? diffusionSteps
     }
 
     private enum CodingKeys: String, CodingKey {
         case audioShape, videoShape, videoPool, audioFold, motionInputs, channels, blocksPerLevel, fusionChannels, fusionBlocks, groups,
-             timeDim, textDim, diffusionSteps, audioScale, audioMuLaw, maxStep
+             timeDim, textDim, diffusionSteps, audioScale, audioMuLaw, audioSpectrogramHop, audioSpectrogramFloor, maxStep
     }
 
     /// Decodes a configuration; files written before `blocksPerLevel`, `audioMuLaw`,
-    /// `motionInputs` or `maxStep` existed have one block per level, no μ-law, no change
-    /// features and every step.
+    /// `motionInputs`, `maxStep` or `audioSpectrogramHop` existed have one block per level, no
+    /// μ-law, no change features, every step and a waveform.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         audioShape = try c.decode([Int].self, forKey: .audioShape)
@@ -88,6 +96,8 @@ public struct AVDiscriminatorConfig: Sendable, Equatable, Codable {
         diffusionSteps = try c.decode(Int.self, forKey: .diffusionSteps)
         audioScale = try c.decode(Float.self, forKey: .audioScale)
         audioMuLaw = try c.decodeIfPresent(Float.self, forKey: .audioMuLaw) ?? 0
+        audioSpectrogramHop = try c.decodeIfPresent(Int.self, forKey: .audioSpectrogramHop) ?? 0
+        audioSpectrogramFloor = try c.decodeIfPresent(Float.self, forKey: .audioSpectrogramFloor) ?? 0
         maxStep = try c.decodeIfPresent(Int.self, forKey: .maxStep) ?? diffusionSteps
     }
 
@@ -128,6 +138,7 @@ public struct AVDiscriminatorConfig: Sendable, Equatable, Codable {
             && video.sampleShape == videoShape && audio.diffusionSteps == diffusionSteps
             && video.diffusionSteps == diffusionSteps && audio.textDim == textDim && video.textDim == textDim
             && audio.dataScale == audioScale && audio.muLaw == audioMuLaw
+            && audio.spectrogramHop == audioSpectrogramHop && audio.spectrogramFloor == audioSpectrogramFloor
     }
 
     /// The configuration as compact JSON (sorted keys), for the weights' metadata.

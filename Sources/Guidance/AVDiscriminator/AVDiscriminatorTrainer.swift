@@ -176,10 +176,11 @@ public final class AVDiscriminatorTrainer {
                            noise eps: inout [Float], at offset: Int, rng: inout Xoshiro256) {
         let config = modality == .audio ? audioBase.config : videoBase.config
         let (a, s) = (sqrtAlphaBar[t], sigma[t])
+        let clean = config.toModel(clip: x0)
         for i in 0..<x0.count {
             let e = rng.normal()
             eps[offset + i] = e
-            x[offset + i] = a * config.toModel(x0[i]) + s * e
+            x[offset + i] = a * clean[i] + s * e
         }
     }
 }

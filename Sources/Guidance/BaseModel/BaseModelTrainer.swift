@@ -11,7 +11,7 @@ public protocol BaseTrainingData {
 
 /// Epsilon-prediction training of a `BaseUNet` on the linear schedule (1e-4 to 0.02).
 ///
-/// The model sees `config.toModel(x0)` (μ-law and `dataScale`). Each step draws, from a generator seeded by (seed, step) so that a resumed run repeats an
+/// The model sees `config.toModel(clip: x0)` (μ-law and `dataScale`, or the spectrogram). Each step draws, from a generator seeded by (seed, step) so that a resumed run repeats an
 /// uninterrupted one, `batchSize` examples with replacement, a uniform integer step t per
 /// example and standard normal noise; replaces the text by the empty (zero) vector with
 /// probability `textDropout`; and minimises `mean((eps_theta(x_t, t, text) - eps)^2)` with Adam,
@@ -103,10 +103,11 @@ public final class BaseModelTrainer {
             let t = rng.int(below: config.diffusionSteps)
             steps[b] = t
             let (a, s) = (sqrtAlphaBar[t], sigma[t])
+            let clean = config.toModel(clip: x0)
             for i in 0..<n {
                 let e = rng.normal()
                 eps[b * n + i] = e
-                xt[b * n + i] = a * config.toModel(x0[i]) + s * e
+                xt[b * n + i] = a * clean[i] + s * e
             }
             if Double(rng.uniform()) >= textDropout {
                 for j in 0..<config.textDim { texts[b * config.textDim + j] = text[j] }

@@ -3,7 +3,7 @@
 //   BaseModelsDenoise WEIGHTS REAL.tar
 //
 // The first 8 clips of REAL.tar (their captions through the text encoder) are taken to the
-// model's space (`BaseModelConfig.toModel`) and noised to t = 1 ... 990 with seeded noise.
+// model's space (`BaseModelConfig.toModel(clip:)`) and noised to t = 1 ... 990 with seeded noise.
 // Per t it prints the eps mean squared error (conditional and with the empty prompt) and
 // the RMS error of the x0 estimate (x_t - s eps) / a beside the data's own RMS: an x0
 // error above the data RMS means the model is worse than predicting zero. Then it runs
@@ -36,7 +36,7 @@ func readClips(_ path: String, _ config: BaseModelConfig) throws -> (values: [[F
         guard raw.count == config.sampleShape.reduce(1, *) else {
             throw DiagnosisError(description: "\(sample.key): \(raw.count) values, the model expects \(config.sampleShape)")
         }
-        values.append(raw.map(config.toModel))
+        values.append(config.toModel(clip: raw))
         texts.append(encoder.encode(caption).vector)
     }
     guard !values.isEmpty else { throw DiagnosisError(description: "\(path): no clips") }
@@ -75,7 +75,7 @@ func diagnose(weights: String, real: String) throws {
         let (ap, sp): (Float, Float) = k + 1 < times.count ? (Float(schedule.alpha(times[k + 1])), Float(schedule.sigma(times[k + 1]))) : (1, 0)
         for i in 0..<n { x[i] = ap * (x[i] - s * e[i]) / a + sp * e[i] }
     }
-    let data = x.map(config.fromModel)
+    let data = config.fromModel(clip: x)
     print(String(format: "DDIM 50 from noise: model-space RMS %.4f, data RMS %.4f", rms(x), rms(data)))
     if config.modality == .audio {
         let quiet = (0..<(n / 256)).filter { blk in (0..<256).allSatisfy { abs(data[blk * 256 + $0]) < 1e-3 } }.count

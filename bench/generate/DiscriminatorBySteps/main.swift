@@ -70,8 +70,8 @@ func run() throws {
             for start in stride(from: 0, to: pairs.count, by: 8) {
                 let chunk = Array(pairs[start..<min(start + 8, pairs.count)])
                 var rng = SeededRNG(seed: UInt64(1000 * t + start))
-                let audio = chunk.flatMap { p in p.audio.map { a * audioConfig.toModel($0) + s * Float(rng.nextNormal()) } }
-                let video = chunk.flatMap { p in p.video.map { a * videoConfig.toModel($0) + s * Float(rng.nextNormal()) } }
+                let audio = chunk.flatMap { p in audioConfig.toModel(clip: p.audio).map { a * $0 + s * Float(rng.nextNormal()) } }
+                let video = chunk.flatMap { p in videoConfig.toModel(clip: p.video).map { a * $0 + s * Float(rng.nextNormal()) } }
                 let b = chunk.count
                 let h = withoutGrad {
                     disc(audio: Tensor(shape: [b] + audioConfig.sampleShape, data: audio),
