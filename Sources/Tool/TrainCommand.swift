@@ -55,15 +55,15 @@ struct Train: ParsableCommand {
     @Option(help: ArgumentHelp("Adam learning rate (default 1e-3, or the checkpoint's with --resume).", valueName: "RATE"))
     var lr: Float?
 
-    @Option(help: ArgumentHelp("The loss: disc, dsm or full (disc + lambda dsm).", valueName: "LOSS"))
-    var loss: DiscriminatorLoss = .full
+    @Option(help: ArgumentHelp("The loss: disc, dsm or full (disc + lambda dsm) (default full, or the checkpoint's with --resume).", valueName: "LOSS"))
+    var loss: DiscriminatorLoss?
 
-    @Option(help: ArgumentHelp("Weight of the dsm term in the full loss.", valueName: "X"))
-    var lambda: Double = 1
+    @Option(help: ArgumentHelp("Weight of the dsm term in the full loss (default 1, or the checkpoint's with --resume).", valueName: "X"))
+    var lambda: Double?
 
 
-    @Option(help: ArgumentHelp("Fraction of negatives that are real clips re-paired within their class instead of fakes (0 = fakes only, as in the paper).", valueName: "P"))
-    var mismatched: Double = 0.5
+    @Option(help: ArgumentHelp("Fraction of negatives that are real clips re-paired within their class instead of fakes (0 = fakes only, as in the paper; default 0.5, or the checkpoint's with --resume).", valueName: "P"))
+    var mismatched: Double?
 
 
     @Option(help: ArgumentHelp("Widths of the two stream levels (default 16,32).", valueName: "LIST"))
@@ -107,8 +107,18 @@ struct Train: ParsableCommand {
 
     /// The training settings from the flags.
     func settings() -> DiscriminatorTrainingSettings {
-        DiscriminatorTrainingSettings(seed: runOptions.seed, batchSize: batchSize, textDropout: runOptions.textDropout, loss: loss,
-                                      lambda: lambda, mismatchedFraction: mismatched)
+        overriding(DiscriminatorTrainingSettings(seed: runOptions.seed, batchSize: batchSize, textDropout: runOptions.textDropout,
+                                                 loss: .full, lambda: 1, mismatchedFraction: 0.5))
+    }
+
+    /// `base` with the loss, its weight and the negatives' mix of the flags that were given (a
+    /// resumed run may change them: a curriculum).
+    func overriding(_ base: DiscriminatorTrainingSettings) -> DiscriminatorTrainingSettings {
+        var s = base
+        if let loss { s.loss = loss }
+        if let lambda { s.lambda = lambda }
+        if let mismatched { s.mismatchedFraction = mismatched }
+        return s
     }
 
     /// The network configuration from the flags and the base models' shapes.
@@ -137,7 +147,7 @@ struct Train: ParsableCommand {
                 if let lr { restored.optimizer.lr = lr }
                 if let maxStep { try restored.model.setMaxStep(maxStep) }
                 trainer = try AVDiscriminatorTrainer(model: restored.model, optimizer: restored.optimizer,
-                                                     settings: restored.settings, audioBase: audio, videoBase: video)
+                                                     settings: overriding(restored.settings), audioBase: audio, videoBase: video)
             } else {
                 let model = try AVDiscriminatorNet(try networkConfig(audio: audio, video: video), seed: runOptions.seed)
                 trainer = try AVDiscriminatorTrainer(model: model, optimizer: BaseModelAdam(model.parameters(), lr: lr ?? 1e-3),

@@ -194,6 +194,29 @@ final class AVDiscriminatorTests: XCTestCase {
         XCTAssertEqual(try AVDiscriminatorConfig.parse(json: TinyDisc.config.json()), TinyDisc.config)
     }
 
+    /// A discriminator sees audio as its audio model does: one built for a spectrogram model does
+    /// not fit a waveform model of the same shape, nor one with another hop; older files (no
+    /// spectrogram fields) are waveform discriminators.
+    func testAudioRepresentationMustMatch() throws {
+        let (audio, video) = try TinyDisc.bases()
+        var spectrogramAudio = audio.config
+        spectrogramAudio.spectrogramHop = 4
+        spectrogramAudio.spectrogramFloor = 1e-4
+        var config = TinyDisc.config
+        XCTAssertTrue(config.fits(audio: audio.config, video: video.config))
+        XCTAssertFalse(config.fits(audio: spectrogramAudio, video: video.config))
+        config.audioSpectrogramHop = 4
+        config.audioSpectrogramFloor = 1e-4
+        XCTAssertTrue(config.fits(audio: spectrogramAudio, video: video.config))
+        XCTAssertFalse(config.fits(audio: audio.config, video: video.config))
+        spectrogramAudio.spectrogramHop = 8
+        XCTAssertFalse(config.fits(audio: spectrogramAudio, video: video.config))
+        let legacy = TinyDisc.config.json().replacingOccurrences(of: ",\"audioSpectrogramFloor\":0", with: "")
+            .replacingOccurrences(of: ",\"audioSpectrogramHop\":0", with: "")
+        XCTAssertFalse(legacy.contains("Spectrogram"))
+        XCTAssertEqual(try AVDiscriminatorConfig.parse(json: legacy).audioSpectrogramHop, 0)
+    }
+
     func testTrainerRefusesBaseModelsOfOtherShapes() throws {
         let model = try AVDiscriminatorNet(TinyDisc.config, seed: 1)
         let (a, _) = try TinyDisc.bases()

@@ -19,8 +19,12 @@ final class GenerateEndToEndTests: XCTestCase {
         XCTAssertTrue(first.stderr.contains("16 real pairs (8 classes), 2 fake"), first.stderr)
         XCTAssertTrue(first.stderr.contains("step 2/2 disc"), first.stderr)
         XCTAssertTrue(first.stderr.contains(" dsm ") && first.stderr.contains(" acc "), first.stderr)
-        let resumed = try Tool.run(["train", "--steps", "3", "--resume", ckpt, "-q"] + tiny)
+        XCTAssertTrue(first.stderr.contains("loss full, lambda 1.0, mismatched 0.5"), first.stderr)
+        // A resumed run keeps the checkpoint's settings unless a flag changes them (a curriculum).
+        let resumed = try Tool.run(["train", "--steps", "3", "--resume", ckpt, "--loss", "disc"] + tiny)
         XCTAssertEqual(resumed.status, 0, resumed.stderr)
+        XCTAssertTrue(resumed.stderr.contains("loss disc, lambda 1.0, mismatched 0.5"), resumed.stderr)
+        XCTAssertTrue(resumed.stderr.contains("step 3/3 disc") && resumed.stderr.contains(" dsm - "), resumed.stderr)
         try resumed.stdout.write(to: models.appendingPathComponent("discriminator.safetensors"))
         return models
     }
