@@ -61,7 +61,6 @@ struct Train: ParsableCommand {
     @Option(help: ArgumentHelp("Weight of the dsm term in the full loss (default 1, or the checkpoint's with --resume).", valueName: "X"))
     var lambda: Double?
 
-
     @Option(help: ArgumentHelp("Fraction of negatives that are real clips re-paired within their class instead of fakes (0 = fakes only, as in the paper; default 0.5, or the checkpoint's with --resume).", valueName: "P"))
     var mismatched: Double?
 
