@@ -144,7 +144,7 @@ public struct BaseModelConfig: Sendable, Equatable, Codable {
 
     /// The spectrogram the model works on, if any.
     public var spectrogram: LogMagnitudeSpectrogram? {
-        spectrogramHop > 0 ? LogMagnitudeSpectrogram(hop: spectrogramHop, floor: spectrogramFloor) : nil
+        spectrogramHop > 0 ? LogMagnitudeSpectrogram.shared(hop: spectrogramHop, floor: spectrogramFloor) : nil
     }
 
     /// One clip (a waveform, or video values in [-1, 1]) as the model sees it: its compressed

@@ -1,5 +1,10 @@
 import Foundation
+import Synchronization
 import Tensor
+
+/// Transforms already built, by hop and floor: `BaseModelConfig.toModel(clip:)` runs once per
+/// training example, and building the DFT matrices costs more than applying them.
+private let built = Mutex<[String: LogMagnitudeSpectrogram]>([:])
 
 /// A waveform as the compressed magnitudes of its short-time Fourier transform, one value per
 /// sample, and back by Griffin-Lim phase reconstruction.
@@ -51,6 +56,17 @@ public struct LogMagnitudeSpectrogram: Sendable {
         }
         analysis = Tensor(shape: [n, n], data: a)
         synthesis = Tensor(shape: [n, n], data: s)
+    }
+
+    /// The transform with these settings, built once per process.
+    public static func shared(hop: Int, floor: Float) -> LogMagnitudeSpectrogram {
+        let key = "\(hop) \(floor.bitPattern)"
+        return built.withLock { cache in
+            if let known = cache[key] { return known }
+            let made = LogMagnitudeSpectrogram(hop: hop, floor: floor)
+            cache[key] = made
+            return made
+        }
     }
 
     /// The magnitude of a full-scale sine at a bin centre.
