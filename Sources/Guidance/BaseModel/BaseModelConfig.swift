@@ -126,16 +126,17 @@ public struct BaseModelConfig: Sendable, Equatable, Codable {
                   spectrogramFloor: try c.decodeIfPresent(Float.self, forKey: .spectrogramFloor) ?? 0)
     }
 
-    /// One data value (audio sample or video value in [-1, 1]) as the model sees it:
-    /// μ-law companded when `muLaw > 0`, then times `dataScale`.
-    public func toModel(_ x: Float) -> Float {
+    /// One data value (audio sample or video value in [-1, 1]) as a waveform or video model
+    /// sees it: μ-law companded when `muLaw > 0`, then times `dataScale`. A spectrogram model
+    /// transforms whole clips: use `toModel(clip:)`.
+    func toModel(_ x: Float) -> Float {
         guard muLaw > 0 else { return x * dataScale }
         let y = log1p(muLaw * abs(x)) / log1p(muLaw)
         return (x < 0 ? -y : y) * dataScale
     }
 
     /// The inverse of `toModel`: a model-space value back to data.
-    public func fromModel(_ y: Float) -> Float {
+    func fromModel(_ y: Float) -> Float {
         let v = y / dataScale
         guard muLaw > 0 else { return v }
         let x = expm1(abs(v) * log1p(muLaw)) / muLaw
