@@ -128,9 +128,7 @@ struct Train: ParsableCommand {
                                            videoPool: videoPool, audioFold: audioFold, motionInputs: motionInputs, channels: widths, blocksPerLevel: blocksPerLevel,
                                            fusionChannels: fusionChannels, fusionBlocks: fusionBlocks,
                                            textDim: audio.config.textDim, diffusionSteps: audio.config.diffusionSteps,
-                                           audioScale: audio.config.dataScale, audioMuLaw: audio.config.muLaw,
-                                           audioSpectrogramHop: audio.config.spectrogramHop,
-                                           audioSpectrogramFloor: audio.config.spectrogramFloor, maxStep: maxStep)
+                                           maxStep: maxStep).adoptingAudioTransform(of: audio.config)
         do { try config.validate() } catch { throw ValidationError("\(error)") }
         return config
     }

@@ -137,8 +137,18 @@ public struct AVDiscriminatorConfig: Sendable, Equatable, Codable {
         audio.modality == .audio && video.modality == .video && audio.sampleShape == audioShape
             && video.sampleShape == videoShape && audio.diffusionSteps == diffusionSteps
             && video.diffusionSteps == diffusionSteps && audio.textDim == textDim && video.textDim == textDim
-            && audio.dataScale == audioScale && audio.muLaw == audioMuLaw
-            && audio.spectrogramHop == audioSpectrogramHop && audio.spectrogramFloor == audioSpectrogramFloor
+            && adoptingAudioTransform(of: audio) == self
+    }
+
+    /// This configuration with the audio base model's data transform (data scale, μ-law,
+    /// spectrogram hop and floor), so the discriminator sees audio as that model does.
+    public func adoptingAudioTransform(of audio: BaseModelConfig) -> AVDiscriminatorConfig {
+        var c = self
+        c.audioScale = audio.dataScale
+        c.audioMuLaw = audio.muLaw
+        c.audioSpectrogramHop = audio.spectrogramHop
+        c.audioSpectrogramFloor = audio.spectrogramFloor
+        return c
     }
 
     /// The configuration as compact JSON (sorted keys), for the weights' metadata.

@@ -98,7 +98,6 @@ public final class AVDiscriminatorNet: Module {
         return head(h).reshape([b])
     }
 
-    /// PyTorch state_dict-style names (`time_embed.0.weight`, `video.blocks.0.conv.c2.weight`, ...).
     /// Moves the largest trained step (a curriculum: learn synchrony at small t first, then
     /// widen the range); the weights are untouched.
     public func setMaxStep(_ maxStep: Int) throws {
@@ -108,6 +107,7 @@ public final class AVDiscriminatorNet: Module {
         config = widened
     }
 
+    /// PyTorch state_dict-style names (`time_embed.0.weight`, `video.blocks.0.conv.c2.weight`, ...).
     public func namedParameters() -> [(String, Tensor)] {
         var r = prefixed("time_embed", time) + prefixed("text_proj", text) + prefixed("video.stem", videoStem)
         for (k, block) in videoBlocks.enumerated() { r += prefixed("video.blocks.\(k)", block) }

@@ -184,7 +184,8 @@ public struct BaseModelConfig: Sendable, Equatable, Codable {
                                                      temporalContext: true, motionStd: 0.085)
 
     /// The spectrogram floor of the default audio model: magnitudes below it (a sine of
-    /// amplitude 2e-4 at hop 100) sit on the linear part of the compression.
+    /// amplitude 2e-6 at hop 100, whose peak bin is 50 times its amplitude) sit on the linear
+    /// part of the compression.
     public static let spectrogramFloor: Float = 1e-4
     /// The deviation (root mean square) of synth clips' compressed magnitudes at hop 100 and
     /// `spectrogramFloor`.
