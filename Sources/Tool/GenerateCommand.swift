@@ -68,7 +68,7 @@ struct Generate: ParsableCommand {
     @Option(name: .customLong("joint-scale-audio"), help: ArgumentHelp("Weight js of the discriminator's residual on audio (1: the paper's setting for its in-domain models).", valueName: "JS"))
     var jointScaleAudio: Double = 1
 
-    @Option(name: .customLong("joint-scale-video"), help: ArgumentHelp("Weight js of the discriminator's residual on video (1: the paper's setting for its in-domain models). The built-in models synchronise more with both scales at 4 (see the README).", valueName: "JS"))
+    @Option(name: .customLong("joint-scale-video"), help: ArgumentHelp("Weight js of the discriminator's residual on video (1: the paper's setting for its in-domain models). The built-in models synchronise more at 4 (see the README).", valueName: "JS"))
     var jointScaleVideo: Double = 1
 
     @Flag(name: .customLong("no-joint"), help: "No joint guidance: the base models alone, from the same noise (the baseline).")
