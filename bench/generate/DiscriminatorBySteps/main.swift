@@ -109,10 +109,14 @@ struct GainSums {
     var relativeSize: Double { ee > 0 ? (rr / ee).squareRoot() : 0 }
 }
 
+/// Per t, the residual of each real pair as `generate` computes it (`JointGuidance.residuals`, at
+/// joint scale 1 and with the pair's caption) against the base models' error on that pair.
 func printGuidanceSize(disc: AVDiscriminatorNet, audioBase: BaseUNet, videoBase: BaseUNet, real: [Pair],
                        schedule: NoiseSchedule) throws {
-    let (audioConfig, videoConfig) = (audioBase.config, videoBase.config)
-    let transform = LogitTransform.released
+    let guidance = try JointGuidance(base: IndependentModalities([BaseModelPredictor(audioBase), BaseModelPredictor(videoBase)]),
+                                     discriminator: AVDiscriminatorGuide(disc), schedules: [schedule, schedule], scales: [1, 1])
+    let (audioShape, videoShape) = (audioBase.config.sampleShape, videoBase.config.sampleShape)
+    let (audioCount, videoCount) = (audioShape.reduce(1, *), videoShape.reduce(1, *))
     print("guidance size on the real pairs (residual r at joint scale 1 vs base error e = eps - eps_base):")
     print("   t   audio gain c   cos  |r|/|e|   video gain c   cos  |r|/|e|")
     for t in [100, 200, 300, 400, 500, 600, 700] {
@@ -120,29 +124,19 @@ func printGuidanceSize(disc: AVDiscriminatorNet, audioBase: BaseUNet, videoBase:
         var audioSums = GainSums(), videoSums = GainSums()
         for start in stride(from: 0, to: real.count, by: 8) {
             let chunk = Array(real[start..<min(start + 8, real.count)])
-            let b = chunk.count
             var rng = SeededRNG(seed: UInt64(7000 * t + start))
-            let audioEps = (0..<(b * audioConfig.sampleShape.reduce(1, *))).map { _ in Float(rng.nextNormal()) }
-            let videoEps = (0..<(b * videoConfig.sampleShape.reduce(1, *))).map { _ in Float(rng.nextNormal()) }
-            let audio0 = chunk.flatMap { audioConfig.toModel(clip: $0.audio) }, video0 = chunk.flatMap { videoConfig.toModel(clip: $0.video) }
-            let audio = zip(audio0, audioEps).map { a * $0 + s * $1 }, video = zip(video0, videoEps).map { a * $0 + s * $1 }
-            let (aShape, vShape) = ([b] + audioConfig.sampleShape, [b] + videoConfig.sampleShape)
-            let text = Tensor(shape: [b, chunk[0].text.count], data: chunk.flatMap(\.text))
-            let steps = [Int](repeating: t, count: b)
-            let (audioPred, videoPred) = withoutGrad {
-                (audioBase(Tensor(shape: aShape, data: audio), steps: steps, text: text).scalars,
-                 videoBase(Tensor(shape: vShape, data: video), steps: steps, text: text).scalars)
+            let audioEps = (0..<(chunk.count * audioCount)).map { _ in Float(rng.nextNormal()) }
+            let videoEps = (0..<(chunk.count * videoCount)).map { _ in Float(rng.nextNormal()) }
+            for (j, pair) in chunk.enumerated() {
+                let aEps = Array(audioEps[(j * audioCount)..<((j + 1) * audioCount)])
+                let vEps = Array(videoEps[(j * videoCount)..<((j + 1) * videoCount)])
+                let x = [try Batch(shape: [1] + audioShape, values: zip(audioBase.config.toModel(clip: pair.audio), aEps).map { a * $0 + s * $1 }),
+                         try Batch(shape: [1] + videoShape, values: zip(videoBase.config.toModel(clip: pair.video), vEps).map { a * $0 + s * $1 })]
+                let predicted = try guidance.base.predictNoise(x, step: t, condition: pair.text)
+                let r = try guidance.residuals(x, step: t, condition: pair.text)
+                audioSums.add(error: zip(aEps, predicted[0].values).map { $0 - $1 }, residual: r[0].values)
+                videoSums.add(error: zip(vEps, predicted[1].values).map { $0 - $1 }, residual: r[1].values)
             }
-            let aIn = Tensor(shape: aShape, data: audio, requiresGrad: true), vIn = Tensor(shape: vShape, data: video, requiresGrad: true)
-            let h = disc(audio: aIn, video: vIn, steps: steps, text: text)
-            let grads = gradient(of: h.sum(), wrt: [aIn, vIn])
-            let factors = h.scalars.map { -Float(schedule.sigma(t) * transform.derivative(Double($0))) }
-            func residual(_ g: [Float]) -> [Float] {
-                let n = g.count / b
-                return g.indices.map { g[$0] * factors[$0 / n] }
-            }
-            audioSums.add(error: zip(audioEps, audioPred).map { $0 - $1 }, residual: residual(grads[0].scalars))
-            videoSums.add(error: zip(videoEps, videoPred).map { $0 - $1 }, residual: residual(grads[1].scalars))
         }
         print(String(format: "%4d   %12.2f %5.3f %8.4f   %12.2f %5.3f %8.4f", t, audioSums.gain, audioSums.cosine, audioSums.relativeSize,
                      videoSums.gain, videoSums.cosine, videoSums.relativeSize))
