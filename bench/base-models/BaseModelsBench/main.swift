@@ -1,6 +1,11 @@
 // Evaluates generated (audio, video) pairs against real synth clips.
 //
-//   BaseModelsBench REAL.tar [--heldout HELDOUT.tar] GENERATED.tar...
+//   BaseModelsBench REAL.tar [--heldout HELDOUT.tar] [--bootstrap N] [--baseline BASE.tar]... GENERATED.tar...
+//
+// With --baseline, a second generated set made from the same seeds and noise (the unguided run
+// of bench/generate): the samples pair up by key, and `paired_difference` gives Fréchet and
+// accuracy of GENERATED minus BASE, with a paired bootstrap interval (the same resampled keys
+// on both sides), so "no worse" can be read from one interval instead of two overlapping ones.
 //
 // Every sample's class comes from its JSON: `class_index` (real) or the prompt in `caption`
 // parsed as a class name (generated). Features (see `Features`): log-mel statistics (audio,
@@ -23,6 +28,8 @@ import Synth
 
 /// One clip's class and features.
 struct Item {
+    /// The sample's key in its tar.
+    var key: String
     var label: Int
     var audio: [Double]
     var video: [Double]
@@ -49,7 +56,7 @@ func readItems(_ path: String, generated: Bool) throws -> [Item] {
             label = index
         }
         let audio = try NpyCoding.decode(audioBytes), video = try NpyCoding.decode(videoBytes)
-        items.append(Item(label: label, audio: Features.audio(try audio.floats()),
+        items.append(Item(key: s.key, label: label, audio: Features.audio(try audio.floats()),
                           video: Features.video(video.data, frameCount: video.shape[0], size: video.shape[3]), videoSize: video.shape[3]))
     }
     return items
@@ -60,13 +67,46 @@ struct BenchError: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
+/// What the real set fixes for one modality: the standardiser, the class centroids and the principal axes.
+struct Reference {
+    let standardiser: (mean: [Double], std: [Double])
+    let standardised: [[Double]]
+    let centroids: [Int: [Double]]
+    let axes: [[Double]]
+    let projected: [[Double]]
+
+    init(real: [[Double]], labels: [Int], blocks: [Int], floor: Double) {
+        standardiser = Statistics.standardiser(real, blocks: blocks, floor: floor)
+        let r = real.map { [standardiser] in Statistics.standardise($0, standardiser) }
+        standardised = r
+        var centroids: [Int: [Double]] = [:]
+        for c in Set(labels) { centroids[c] = Statistics.mean(zip(r, labels).filter { $0.1 == c }.map(\.0)) }
+        self.centroids = centroids
+        let axes = Statistics.principalAxes(r, k: 16)
+        self.axes = axes
+        projected = r.map { Statistics.project($0, axes) }
+    }
+
+    /// Standardised features, whether the classifier gets each label right (1 or 0), and the projections.
+    func score(_ rows: [[Double]], labels: [Int]) -> (standardised: [[Double]], hits: [Double], projected: [[Double]]) {
+        let g = rows.map { Statistics.standardise($0, standardiser) }
+        let hits = zip(g, labels).map { Statistics.nearest($0.0, centroids) == $0.1 ? 1.0 : 0.0 }
+        return (g, hits, g.map { Statistics.project($0, axes) })
+    }
+}
+
+/// The 2.5 % and 97.5 % points of `xs`.
+func interval(_ xs: [Double]) -> [Double] {
+    let s = xs.sorted()
+    return [s[Int(0.025 * Double(s.count))], s[max(0, Int(0.975 * Double(s.count)) - 1)]]
+}
+
 /// Accuracy per class and overall, and the Fréchet distance, for one modality.
-func evaluate(real: [[Double]], realLabels: [Int], generated: [[Double]], generatedLabels: [Int],
-              heldout: [[Double]], heldoutLabels: [Int], blocks: [Int], floor: Double, bootstrap: Int) -> [String: Any] {
-    let s = Statistics.standardiser(real, blocks: blocks, floor: floor)
-    let r = real.map { Statistics.standardise($0, s) }, g = generated.map { Statistics.standardise($0, s) }
-    var centroids: [Int: [Double]] = [:]
-    for c in Set(realLabels) { centroids[c] = Statistics.mean(zip(r, realLabels).filter { $0.1 == c }.map(\.0)) }
+func evaluate(_ ref: Reference, realLabels: [Int], generated: [[Double]], generatedLabels: [Int],
+              heldout: [[Double]], heldoutLabels: [Int], blocks: [Int], bootstrap: Int) -> [String: Any] {
+    let r = ref.standardised
+    let (g, hits, projected) = ref.score(generated, labels: generatedLabels)
+    let centroids = ref.centroids
     var correct = 0
     var perClass: [String: Double] = [:]
     var confusion: [[Int]] = Array(repeating: Array(repeating: 0, count: 8), count: 8)
@@ -90,30 +130,22 @@ func evaluate(real: [[Double]], realLabels: [Int], generated: [[Double]], genera
     // Real held-out sanity check: the classifier on the real clips themselves.
     let realAccuracy = Double(zip(r, realLabels).filter { Statistics.nearest($0.0, centroids) == $0.1 }.count) / Double(r.count)
     // Held-out real clips (another synth seed): the classifier's accuracy on real data it was not fitted on.
-    let h = heldout.map { Statistics.standardise($0, s) }
+    let h = heldout.map { Statistics.standardise($0, ref.standardiser) }
     let heldoutAccuracy = h.isEmpty ? nil
         : Double(zip(h, heldoutLabels).filter { Statistics.nearest($0.0, centroids) == $0.1 }.count) / Double(h.count)
-    let axes = Statistics.principalAxes(r, k: 16)
-    let fd = Statistics.frechet(r.map { Statistics.project($0, axes) }, g.map { Statistics.project($0, axes) })
+    let fd = Statistics.frechet(ref.projected, projected)
     // Reference: the Fréchet distance between two halves of the real set.
-    let half = r.count / 2
-    let fdReal = Statistics.frechet(Array(r[..<half]).map { Statistics.project($0, axes) },
-                                    Array(r[half...]).map { Statistics.project($0, axes) })
+    let half = ref.projected.count / 2
+    let fdReal = Statistics.frechet(Array(ref.projected[..<half]), Array(ref.projected[half...]))
     var result: [String: Any] = [:]
     if bootstrap > 0 {
         // Bootstrap over the generated samples (the real set stays fixed): 95 % intervals.
-        let projected = g.map { Statistics.project($0, axes) }, realProjected = r.map { Statistics.project($0, axes) }
-        let hits = zip(g, generatedLabels).map { Statistics.nearest($0.0, centroids) == $0.1 ? 1.0 : 0.0 }
         var rng = SplitMix(seed: 0)
         var fds: [Double] = [], accs: [Double] = []
         for _ in 0..<bootstrap {
             let idx = (0..<g.count).map { _ in Int(rng.next() % UInt64(g.count)) }
-            fds.append(Statistics.frechet(realProjected, idx.map { projected[$0] }))
+            fds.append(Statistics.frechet(ref.projected, idx.map { projected[$0] }))
             accs.append(idx.reduce(0) { $0 + hits[$1] } / Double(idx.count))
-        }
-        func interval(_ xs: [Double]) -> [Double] {
-            let s = xs.sorted()
-            return [s[Int(0.025 * Double(s.count))], s[max(0, Int(0.975 * Double(s.count)) - 1)]]
         }
         result["frechet_ci95"] = interval(fds)
         result["accuracy_ci95"] = interval(accs)
@@ -121,10 +153,36 @@ func evaluate(real: [[Double]], realLabels: [Int], generated: [[Double]], genera
     }
     result.merge(["accuracy": Double(correct) / Double(generated.count), "accuracy_per_class": perClass, "accuracy_per_block": blockAccuracy,
             "confusion_rows_true_cols_predicted": confusion.map { $0.map(String.init).joined(separator: " ") }, "real_self_accuracy": realAccuracy, "frechet": fd, "frechet_real_halves": fdReal,
-            "generated": generated.count, "real": real.count]) { a, _ in a }
+            "generated": generated.count, "real": r.count]) { a, _ in a }
     if let heldoutAccuracy {
         result["real_heldout_accuracy"] = heldoutAccuracy
         result["real_heldout"] = heldout.count
+    }
+    return result
+}
+
+/// Fréchet distance and accuracy of `generated` minus those of `baseline`, sample i of one paired
+/// with sample i of the other, with a paired bootstrap (the same resampled indices on both sides).
+func pairedDifference(_ ref: Reference, generated: [[Double]], baseline: [[Double]], labels: [Int], bootstrap: Int) -> [String: Any] {
+    let (_, gHits, g) = ref.score(generated, labels: labels)
+    let (_, bHits, b) = ref.score(baseline, labels: labels)
+    let n = Double(labels.count)
+    var result: [String: Any] = [
+        "frechet": Statistics.frechet(ref.projected, g) - Statistics.frechet(ref.projected, b),
+        "accuracy": (gHits.reduce(0, +) - bHits.reduce(0, +)) / n,
+        "pairs": labels.count,
+    ]
+    if bootstrap > 0 {
+        var rng = SplitMix(seed: 1)
+        var fds: [Double] = [], accs: [Double] = []
+        for _ in 0..<bootstrap {
+            let idx = (0..<labels.count).map { _ in Int(rng.next() % UInt64(labels.count)) }
+            fds.append(Statistics.frechet(ref.projected, idx.map { g[$0] }) - Statistics.frechet(ref.projected, idx.map { b[$0] }))
+            accs.append(idx.reduce(0) { $0 + gHits[$1] - bHits[$1] } / n)
+        }
+        result["frechet_ci95"] = interval(fds)
+        result["accuracy_ci95"] = interval(accs)
+        result["bootstrap_resamples"] = bootstrap
     }
     return result
 }
@@ -153,23 +211,40 @@ if let k = args.firstIndex(of: "--heldout"), k + 1 < args.count {
     heldoutPath = args[k + 1]
     args.removeSubrange(k...(k + 1))
 }
+var baselinePaths: [String] = []
+while let k = args.firstIndex(of: "--baseline"), k + 1 < args.count {
+    baselinePaths.append(args[k + 1])
+    args.removeSubrange(k...(k + 1))
+}
 guard args.count >= 2 else {
-    FileHandle.standardError.write(Data("usage: BaseModelsBench REAL.tar [--heldout HELDOUT.tar] [--bootstrap N] GENERATED.tar...\n".utf8))
+    FileHandle.standardError.write(Data("usage: BaseModelsBench REAL.tar [--heldout HELDOUT.tar] [--bootstrap N] [--baseline BASE.tar]... GENERATED.tar...\n".utf8))
     exit(64)
 }
 do {
     let real = try readItems(args[0], generated: false)
     let heldout = try heldoutPath.map { try readItems($0, generated: false) } ?? []
     let generated = try args.dropFirst().flatMap { try readItems($0, generated: true) }
-    let result: [String: Any] = [
-        "audio": evaluate(real: real.map(\.audio), realLabels: real.map(\.label),
-                          generated: generated.map(\.audio), generatedLabels: generated.map(\.label),
-                          heldout: heldout.map(\.audio), heldoutLabels: heldout.map(\.label), blocks: Features.audioBlocks, floor: 1e-6, bootstrap: bootstrapCount),
-        "video": evaluate(real: real.map(\.video), realLabels: real.map(\.label),
-                          generated: generated.map(\.video), generatedLabels: generated.map(\.label),
-                          heldout: heldout.map(\.video), heldoutLabels: heldout.map(\.label), blocks: Features.videoBlocks,
-                          floor: Features.videoResolution(size: real.first?.videoSize ?? 64), bootstrap: bootstrapCount),
-    ]
+    let baseline = try baselinePaths.flatMap { try readItems($0, generated: true) }
+    if !baseline.isEmpty && baseline.map(\.key) != generated.map(\.key) {
+        throw BenchError("--baseline: its samples' keys do not match the generated samples' one for one")
+    }
+    let videoFloor = Features.videoResolution(size: real.first?.videoSize ?? 64)
+    var result: [String: Any] = [:]
+    for (name, features, blocks, floor) in [("audio", \Item.audio, Features.audioBlocks, 1e-6), ("video", \Item.video, Features.videoBlocks, videoFloor)] {
+        let ref = Reference(real: real.map { $0[keyPath: features] }, labels: real.map(\.label), blocks: blocks, floor: floor)
+        var modality = evaluate(ref, realLabels: real.map(\.label), generated: generated.map { $0[keyPath: features] },
+                                generatedLabels: generated.map(\.label), heldout: heldout.map { $0[keyPath: features] },
+                                heldoutLabels: heldout.map(\.label), blocks: blocks, bootstrap: bootstrapCount)
+        if !baseline.isEmpty {
+            modality["baseline"] = evaluate(ref, realLabels: real.map(\.label), generated: baseline.map { $0[keyPath: features] },
+                                            generatedLabels: baseline.map(\.label), heldout: [], heldoutLabels: [], blocks: blocks,
+                                            bootstrap: bootstrapCount)
+            modality["paired_difference"] = pairedDifference(ref, generated: generated.map { $0[keyPath: features] },
+                                                             baseline: baseline.map { $0[keyPath: features] },
+                                                             labels: generated.map(\.label), bootstrap: bootstrapCount)
+        }
+        result[name] = modality
+    }
     let data = try JSONSerialization.data(withJSONObject: result, options: [.prettyPrinted, .sortedKeys])
     FileHandle.standardOutput.write(data + Data("\n".utf8))
 } catch {
