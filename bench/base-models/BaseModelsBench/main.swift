@@ -87,11 +87,12 @@ struct Reference {
         projected = r.map { Statistics.project($0, axes) }
     }
 
-    /// Standardised features, whether the classifier gets each label right (1 or 0), and the projections.
-    func score(_ rows: [[Double]], labels: [Int]) -> (standardised: [[Double]], hits: [Double], projected: [[Double]]) {
+    /// Standardised features, the classifier's prediction for each, whether it is right (1 or 0), and the projections.
+    func score(_ rows: [[Double]], labels: [Int]) -> (standardised: [[Double]], predicted: [Int], hits: [Double], projected: [[Double]]) {
         let g = rows.map { Statistics.standardise($0, standardiser) }
-        let hits = zip(g, labels).map { Statistics.nearest($0.0, centroids) == $0.1 ? 1.0 : 0.0 }
-        return (g, hits, g.map { Statistics.project($0, axes) })
+        let predicted = g.map { Statistics.nearest($0, centroids) }
+        let hits = zip(predicted, labels).map { $0 == $1 ? 1.0 : 0.0 }
+        return (g, predicted, hits, g.map { Statistics.project($0, axes) })
     }
 }
 
@@ -105,17 +106,14 @@ func interval(_ xs: [Double]) -> [Double] {
 func evaluate(_ ref: Reference, realLabels: [Int], generated: [[Double]], generatedLabels: [Int],
               heldout: [[Double]], heldoutLabels: [Int], blocks: [Int], bootstrap: Int) -> [String: Any] {
     let r = ref.standardised
-    let (g, hits, projected) = ref.score(generated, labels: generatedLabels)
+    let (g, predicted, hits, projected) = ref.score(generated, labels: generatedLabels)
     let centroids = ref.centroids
-    var correct = 0
     var perClass: [String: Double] = [:]
     var confusion: [[Int]] = Array(repeating: Array(repeating: 0, count: 8), count: 8)
     for c in Set(generatedLabels).sorted() {
-        let rows = zip(g, generatedLabels).filter { $0.1 == c }.map(\.0)
-        let hits = rows.filter { Statistics.nearest($0, centroids) == c }.count
-        for row in rows { let p = Statistics.nearest(row, centroids); if p >= 0 && p < 8 && c < 8 { confusion[c][p] += 1 } }
-        correct += hits
-        perClass[SynthClass(index: c)?.rawValue ?? String(c)] = Double(hits) / Double(rows.count)
+        let rows = generatedLabels.indices.filter { generatedLabels[$0] == c }
+        for i in rows where predicted[i] >= 0 && predicted[i] < 8 && c < 8 { confusion[c][predicted[i]] += 1 }
+        perClass[SynthClass(index: c)?.rawValue ?? String(c)] = rows.reduce(0) { $0 + hits[$1] } / Double(rows.count)
     }
     // Diagnosis: the same classifier on one feature block at a time (which aspects carry the class).
     var blockAccuracy: [Double] = []
@@ -151,7 +149,8 @@ func evaluate(_ ref: Reference, realLabels: [Int], generated: [[Double]], genera
         result["accuracy_ci95"] = interval(accs)
         result["bootstrap_resamples"] = bootstrap
     }
-    result.merge(["accuracy": Double(correct) / Double(generated.count), "accuracy_per_class": perClass, "accuracy_per_block": blockAccuracy,
+    let accuracy: Double = hits.reduce(0, +) / Double(generated.count)
+    result.merge(["accuracy": accuracy, "accuracy_per_class": perClass, "accuracy_per_block": blockAccuracy,
             "confusion_rows_true_cols_predicted": confusion.map { $0.map(String.init).joined(separator: " ") }, "real_self_accuracy": realAccuracy, "frechet": fd, "frechet_real_halves": fdReal,
             "generated": generated.count, "real": r.count]) { a, _ in a }
     if let heldoutAccuracy {
@@ -164,8 +163,8 @@ func evaluate(_ ref: Reference, realLabels: [Int], generated: [[Double]], genera
 /// Fréchet distance and accuracy of `generated` minus those of `baseline`, sample i of one paired
 /// with sample i of the other, with a paired bootstrap (the same resampled indices on both sides).
 func pairedDifference(_ ref: Reference, generated: [[Double]], baseline: [[Double]], labels: [Int], bootstrap: Int) -> [String: Any] {
-    let (_, gHits, g) = ref.score(generated, labels: labels)
-    let (_, bHits, b) = ref.score(baseline, labels: labels)
+    let (_, _, gHits, g) = ref.score(generated, labels: labels)
+    let (_, _, bHits, b) = ref.score(baseline, labels: labels)
     let n = Double(labels.count)
     var result: [String: Any] = [
         "frechet": Statistics.frechet(ref.projected, g) - Statistics.frechet(ref.projected, b),
